@@ -1,0 +1,168 @@
+// ctinfer/kernels/activation-inl.h - every unary_op on vectors, and epilogue chains.
+//
+// One implementation per op for every Highway target; accuracy is held to the scalar
+// reference (layers/detail/unary_reference.hpp) by the tests. An epilogue is applied to a
+// vector of outputs at (row, col) of a step's (rows, cols) view, before it is stored.
+
+// Highway's per-target re-inclusion guard.
+#if defined(CTINFER_KERNELS_ACTIVATION_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTINFER_KERNELS_ACTIVATION_INL_H_
+#undef CTINFER_KERNELS_ACTIVATION_INL_H_
+#else
+#define CTINFER_KERNELS_ACTIVATION_INL_H_
+#endif
+
+#include <cstddef>
+
+#include <hwy/highway.h>
+
+#include "ctinfer/core/unary_op.hpp"
+#include "ctinfer/kernels/math-inl.h"
+#include "ctinfer/kernels/packing.hpp"
+#include "ctinfer/kernels/steps.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V>
+HWY_INLINE V softplus_vec(D d, V x, double beta, double threshold) {
+  using T = hn::TFromD<D>;
+  const V bx = hn::Mul(x, hn::Set(d, static_cast<T>(beta)));
+  // log1p(exp(bx)) / beta; beyond the threshold PyTorch returns x itself.
+  const V sp = hn::Div(math::Log1p(d, math::Exp(d, hn::Min(bx, hn::Set(d, static_cast<T>(threshold))))),
+                       hn::Set(d, static_cast<T>(beta)));
+  return hn::IfThenElse(hn::Gt(bx, hn::Set(d, static_cast<T>(threshold))), x, sp);
+}
+
+template <class Op, class D, class V>
+HWY_INLINE V apply_unary(D d, V x) {
+  using T = hn::TFromD<D>;
+  const V zero = hn::Zero(d);
+  constexpr unary_op op = Op::op;
+  if constexpr (op == unary_op::identity) {
+    return x;
+  } else if constexpr (op == unary_op::relu) {
+    return hn::Max(x, zero);
+  } else if constexpr (op == unary_op::relu6) {
+    return hn::Min(hn::Max(x, zero), hn::Set(d, T(6)));
+  } else if constexpr (op == unary_op::leaky_relu) {
+    return hn::IfThenElse(hn::Gt(x, zero), x, hn::Mul(x, hn::Set(d, static_cast<T>(Op::alpha))));
+  } else if constexpr (op == unary_op::elu) {
+    const V neg = hn::Mul(hn::Set(d, static_cast<T>(Op::alpha)), math::Expm1(d, hn::Min(x, zero)));
+    return hn::IfThenElse(hn::Gt(x, zero), x, neg);
+  } else if constexpr (op == unary_op::selu) {
+    const V neg = hn::Mul(hn::Set(d, static_cast<T>(selu_alpha)), math::Expm1(d, hn::Min(x, zero)));
+    return hn::Mul(hn::Set(d, static_cast<T>(selu_scale)), hn::IfThenElse(hn::Gt(x, zero), x, neg));
+  } else if constexpr (op == unary_op::celu) {
+    const V inv = hn::Set(d, static_cast<T>(1.0 / Op::alpha));
+    const V neg = hn::Mul(hn::Set(d, static_cast<T>(Op::alpha)), math::Expm1(d, hn::Mul(hn::Min(x, zero), inv)));
+    return hn::IfThenElse(hn::Gt(x, zero), x, neg);
+  } else if constexpr (op == unary_op::gelu_erf) {
+    // 0.5 x erfc(-x / sqrt 2): keeps relative accuracy for large negative x.
+    const V arg = hn::Mul(x, hn::Set(d, static_cast<T>(-0.70710678118654752440084436210485)));
+    return hn::Mul(hn::Mul(hn::Set(d, T(0.5)), x), math::Erfc(d, arg));
+  } else if constexpr (op == unary_op::gelu_tanh) {
+    const V x3 = hn::Mul(hn::Mul(x, x), x);
+    const V inner = hn::Mul(hn::Set(d, static_cast<T>(0.79788456080286535587989211986876)),
+                            hn::MulAdd(hn::Set(d, static_cast<T>(0.044715)), x3, x));
+    return hn::Mul(hn::Mul(hn::Set(d, T(0.5)), x), hn::Add(hn::Set(d, T(1)), math::Tanh(d, inner)));
+  } else if constexpr (op == unary_op::sigmoid) {
+    return math::Sigmoid(d, x);
+  } else if constexpr (op == unary_op::hard_sigmoid) {
+    const V y = hn::MulAdd(x, hn::Set(d, static_cast<T>(1.0 / 6.0)), hn::Set(d, T(0.5)));
+    return hn::Min(hn::Max(y, zero), hn::Set(d, T(1)));
+  } else if constexpr (op == unary_op::tanh) {
+    return math::Tanh(d, x);
+  } else if constexpr (op == unary_op::silu) {
+    return hn::Mul(x, math::Sigmoid(d, x));
+  } else if constexpr (op == unary_op::mish) {
+    return hn::Mul(x, math::Tanh(d, softplus_vec(d, x, 1.0, 20.0)));
+  } else if constexpr (op == unary_op::hard_swish) {
+    const V r6 = hn::Min(hn::Max(hn::Add(x, hn::Set(d, T(3))), zero), hn::Set(d, T(6)));
+    return hn::Div(hn::Mul(x, r6), hn::Set(d, T(6)));
+  } else if constexpr (op == unary_op::softplus) {
+    return softplus_vec(d, x, Op::alpha, Op::beta);
+  } else if constexpr (op == unary_op::softsign) {
+    return hn::Div(x, hn::Add(hn::Set(d, T(1)), hn::Abs(x)));
+  } else {
+    static_assert(op == unary_op::identity, "ctinfer: unary_op without a vector kernel");
+    return x;
+  }
+}
+
+// One op of an epilogue on the vector at (row, col).
+template <class Op, class D, class V>
+HWY_INLINE V apply_op(D d, V x, const hn::TFromD<D>* HWY_RESTRICT packed, std::size_t row,
+                      std::size_t col) {
+  if constexpr (Op::op == unary_op::prelu) {
+    using T = hn::TFromD<D>;
+    const T* slopes = packed + Op::offset;
+    V slope;
+    if constexpr (Op::mode == kernels::slope_mode::single)
+      slope = hn::Set(d, slopes[0]);
+    else if constexpr (Op::mode == kernels::slope_mode::per_column)
+      slope = hn::LoadU(d, slopes + col);  // slopes are zero-padded to 64 bytes
+    else
+      slope = hn::Set(d, slopes[row / Op::rows_per_channel]);
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, slope));
+  } else {
+    (void)packed, (void)row, (void)col;
+    return apply_unary<Op>(d, x);
+  }
+}
+
+template <class... Ops, class D, class V>
+HWY_INLINE V apply_epilogue(kernels::epilogue<Ops...>, D d, V x,
+                            const hn::TFromD<D>* HWY_RESTRICT packed, std::size_t row,
+                            std::size_t col) {
+  ((x = apply_op<Ops>(d, x, packed, row, col)), ...);
+  return x;
+}
+
+// Store the first `count` lanes of v (no StoreN in Highway 1.0.3).
+template <class D, class V>
+HWY_INLINE void store_first(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, std::size_t count) {
+  if (count >= hn::Lanes(d)) {
+    hn::StoreU(v, d, out);
+    return;
+  }
+  HWY_ALIGN hn::TFromD<D> tmp[hn::MaxLanes(d)];
+  hn::Store(v, d, tmp);
+  for (std::size_t i = 0; i < count; ++i) out[i] = tmp[i];
+}
+
+// Load the first `count` lanes, the rest set to `fill`.
+template <class D>
+HWY_INLINE hn::Vec<D> load_first(D d, const hn::TFromD<D>* HWY_RESTRICT in, std::size_t count,
+                                 hn::TFromD<D> fill) {
+  if (count >= hn::Lanes(d)) return hn::LoadU(d, in);
+  HWY_ALIGN hn::TFromD<D> tmp[hn::MaxLanes(d)];
+  for (std::size_t i = 0; i < hn::MaxLanes(d); ++i) tmp[i] = i < count ? in[i] : fill;
+  return hn::Load(d, tmp);
+}
+
+// y = epilogue(x) over a (Rows, Cols) view; y may equal x.
+template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
+HWY_INLINE void elementwise(const T* x, T* y, const T* HWY_RESTRICT packed) {
+  const hn::CappedTag<T, kernels::panel_width<T>> d;  // PReLU slopes are padded to a panel
+  const std::size_t L = hn::Lanes(d);
+  for (std::size_t r = 0; r < Rows; ++r) {
+    const T* xr = x + r * Cols;
+    T* yr = y + r * Cols;
+    std::size_t c = 0;
+    for (; c + L <= Cols; c += L)
+      hn::StoreU(apply_epilogue(Epilogue{}, d, hn::LoadU(d, xr + c), packed, r, c), d, yr + c);
+    if (c < Cols) {
+      const auto v = load_first(d, xr + c, Cols - c, T(0));
+      store_first(d, apply_epilogue(Epilogue{}, d, v, packed, r, c), yr + c, Cols - c);
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace ctinfer
+HWY_AFTER_NAMESPACE();
+
+#endif  // CTINFER_KERNELS_ACTIVATION_INL_H_

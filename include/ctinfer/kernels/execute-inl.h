@@ -1,0 +1,81 @@
+// ctinfer/kernels/execute-inl.h - runs a program: the flat list of steps, in order.
+//
+// A program names its element type, the compile-time plan (steps with sizes and fixed
+// offsets) and one epilogue type per step. Everything the loop below looks at is a constant,
+// so each network compiles to a straight sequence of kernel calls.
+
+#if defined(CTINFER_KERNELS_EXECUTE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTINFER_KERNELS_EXECUTE_INL_H_
+#undef CTINFER_KERNELS_EXECUTE_INL_H_
+#else
+#define CTINFER_KERNELS_EXECUTE_INL_H_
+#endif
+
+#include <cstddef>
+#include <utility>
+
+#include <hwy/highway.h>
+
+#include "ctinfer/kernels/activation-inl.h"
+#include "ctinfer/kernels/dense-inl.h"
+#include "ctinfer/kernels/program.hpp"
+#include "ctinfer/kernels/softmax-inl.h"
+#include "ctinfer/kernels/steps.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+namespace execute_detail {
+
+template <class T>
+struct buffers {
+  const T* in;
+  T* out;
+  T* workspace;
+  HWY_INLINE const T* source(kernels::location l) const {
+    return l.where == kernels::buffer::input ? in
+           : l.where == kernels::buffer::output ? out
+                                                : workspace + l.offset;
+  }
+  HWY_INLINE T* destination(kernels::location l) const {
+    return l.where == kernels::buffer::output ? out : workspace + l.offset;
+  }
+};
+
+template <class T, const auto& Plan, std::size_t S, class Epilogue>
+HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
+  constexpr kernels::step st = Plan.steps[S];
+  const T* src = b.source(st.src);
+  T* dst = b.destination(st.dst);
+  if constexpr (st.kind == kernels::step_kind::gemm) {
+    dense<st.rows, st.k, st.cols, st.bias, Epilogue>(packed + st.weight_offset,
+                                                     packed + st.bias_offset, src, dst, packed);
+  } else if constexpr (st.kind == kernels::step_kind::elementwise) {
+    elementwise<st.rows, st.cols, Epilogue>(src, dst, packed);
+  } else if constexpr (st.kind == kernels::step_kind::softmax ||
+                       st.kind == kernels::step_kind::log_softmax) {
+    softmax<st.rows, st.cols, st.kind == kernels::step_kind::log_softmax>(src, dst);
+  } else {
+    for (std::size_t i = 0; i < st.rows * st.cols; ++i) dst[i] = src[i];
+  }
+}
+
+}  // namespace execute_detail
+
+// Run `program` on one input. `workspace` holds Plan.workspace_size elements.
+template <class T, const auto& Plan, class... Epilogues>
+HWY_INLINE void execute(kernels::program<T, Plan, Epilogues...>, const T* HWY_RESTRICT packed,
+                        const T* in, T* out, T* workspace) {
+  const execute_detail::buffers<T> b{in, out, workspace};
+  [&]<std::size_t... S>(std::index_sequence<S...>) {
+    (execute_detail::run_step<T, Plan, S, Epilogues>(packed, b), ...);
+  }(std::index_sequence_for<Epilogues...>{});
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace ctinfer
+HWY_AFTER_NAMESPACE();
+
+#endif  // CTINFER_KERNELS_EXECUTE_INL_H_

@@ -1,0 +1,53 @@
+// ctinfer/model/program.hpp - binds a network's plan to kernel epilogues: the program type
+// the executor runs (kernels/execute-inl.h).
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+#include "ctinfer/kernels/program.hpp"
+#include "ctinfer/kernels/steps.hpp"
+#include "ctinfer/model/plan.hpp"
+
+namespace ctinfer {
+namespace detail {
+
+template <class Net, std::size_t LayerIndex>
+struct epilogue_op {
+  using L = layer_t<Net, LayerIndex>;
+  using type = kernels::unary<L::op, L>;
+};
+template <class Net, std::size_t LayerIndex>
+  requires(layer_t<Net, LayerIndex>::op == unary_op::prelu)
+struct epilogue_op<Net, LayerIndex> {
+  using In = layer_input_shape_t<Net, LayerIndex>;
+  static constexpr std::size_t channels = layer_t<Net, LayerIndex>::template channels<In>;
+  static constexpr kernels::slope_mode mode = channels == 1 ? kernels::slope_mode::single
+                                              : In::rank == 1 ? kernels::slope_mode::per_column
+                                                              : kernels::slope_mode::per_row_group;
+  using type = kernels::prelu_slopes<plan_v<Net>.packed_offset[LayerIndex], mode,
+                                     mode == kernels::slope_mode::per_row_group ? In::rows / channels : 1>;
+};
+
+template <class Net, std::size_t Step, class Seq = std::make_index_sequence<plan_v<Net>.steps[Step].op_count>>
+struct step_epilogue;
+template <class Net, std::size_t Step, std::size_t... J>
+struct step_epilogue<Net, Step, std::index_sequence<J...>> {
+  using type = kernels::epilogue<
+      typename epilogue_op<Net, plan_v<Net>.op_layers[plan_v<Net>.steps[Step].first_op + J]>::type...>;
+};
+
+template <class Net, class Seq = std::make_index_sequence<plan_v<Net>.step_count>>
+struct program_of;
+template <class Net, std::size_t... S>
+struct program_of<Net, std::index_sequence<S...>> {
+  using type = kernels::program<element_t<Net>, network_plan_of<Net>::value,
+                                typename step_epilogue<Net, S>::type...>;
+};
+
+}  // namespace detail
+
+template <class Net>
+using program_t = typename detail::program_of<Net>::type;
+
+}  // namespace ctinfer

@@ -1,0 +1,101 @@
+// ctinfer/model/sequential.hpp - a network as a type: Input followed by layers.
+//
+//   using Net = ci::Sequential<ci::Input<ci::Shape<16>>, ci::Dense<32>, ci::ReLU, ci::Dense<4>>;
+//   using Net64 = ci::Sequential<ci::Input<ci::Shape<16>, double>, ci::Dense<4>>;
+//
+// The layer list is a Boost.Hana type list (`Net::layers`), walked by the compile-time passes.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <boost/hana/basic_tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include "ctinfer/core/element.hpp"
+#include "ctinfer/core/shape.hpp"
+#include "ctinfer/layers/layer.hpp"
+
+namespace ctinfer {
+
+namespace rule {
+template <class S>
+struct input_needs_a_non_empty_shape {
+  static constexpr bool ok = S::rank >= 1 && S::size >= 1;
+  static_assert(ok, "ctinfer: Input needs a shape with at least one axis and no zero extent");
+};
+}  // namespace rule
+
+// The network's input: its shape (without the batch axis) and element type.
+template <AShape S, Element T = float>
+struct Input {
+  static_assert(rule::input_needs_a_non_empty_shape<S>::ok);
+  using shape = S;
+  using element_type = T;
+};
+
+template <class... Ls>
+struct Sequential {
+  using layer_types = boost::hana::basic_tuple<boost::hana::type<Ls>...>;
+};
+
+namespace detail {
+template <class T>
+struct is_input : std::false_type {};
+template <class S, class T>
+struct is_input<Input<S, T>> : std::true_type {};
+
+template <class Net>
+struct network_traits {
+  static constexpr bool is_sequential = false;
+  static constexpr bool starts_with_input = false;
+};
+template <class... Ls>
+struct network_traits<Sequential<Ls...>> {
+  static constexpr bool is_sequential = true;
+  static constexpr bool starts_with_input = false;
+};
+template <class S, class T, class... Ls>
+struct network_traits<Sequential<Input<S, T>, Ls...>> {
+  static constexpr bool is_sequential = true;
+  static constexpr bool starts_with_input = true;
+  using input_shape = S;
+  using element_type = T;
+  static constexpr std::size_t layer_count = sizeof...(Ls);
+  // Indices of the layers below are 0-based and do not count Input.
+  static constexpr bool all_layers = (Layer<Ls> && ...);
+  static constexpr std::size_t first_non_layer = [] {
+    constexpr bool is_layer[] = {Layer<Ls>..., true};
+    std::size_t i = 0;
+    while (is_layer[i]) ++i;
+    return i;
+  }();
+  template <template <class...> class F>
+  using apply = F<Ls...>;
+};
+}  // namespace detail
+
+namespace rule {
+template <class Net>
+struct network_is_a_sequential_starting_with_input {
+  static constexpr bool ok = detail::network_traits<Net>::starts_with_input;
+  static_assert(detail::network_traits<Net>::is_sequential,
+                "ctinfer: a network is a ci::Sequential<ci::Input<Shape, T>, layers...>");
+  static_assert(!detail::network_traits<Net>::is_sequential || ok,
+                "ctinfer: this Sequential is a block, not a network: its first element must be "
+                "ci::Input<ci::Shape<...>> (insert ci::Input<...> first)");
+};
+template <std::size_t LayerIndex, class NotALayer>
+struct element_is_a_layer {
+  static constexpr bool ok = Layer<NotALayer>;  // false whenever this rule is instantiated
+  static_assert(ok,
+                "ctinfer: an element of Sequential is not a layer (a layer type has a "
+                "`ctinfer_layer` member and a `kind`); see the layer at this index");
+};
+}  // namespace rule
+
+// A type usable as a network: Sequential<Input<...>, Layer...>.
+template <class Net>
+concept Network = detail::network_traits<Net>::starts_with_input && detail::network_traits<Net>::all_layers;
+
+}  // namespace ctinfer

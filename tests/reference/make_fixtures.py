@@ -1,0 +1,375 @@
+#!/usr/bin/python3
+"""PyTorch reference data for ctinfer's numerical tests, written as C++ headers.
+
+What it generates
+-----------------
+One header per group in the output directory, all in ``namespace ctinfer_fixtures``:
+
+  activations.hpp  every activation layer (elementwise ones on a (67,) input mixing uniform
+                   [-8, 8] values with 0, -0, tiny and large magnitudes; Softmax/LogSoftmax on
+                   (67,) and (5, 13); PReLU per channel on (6, 11))
+  dense.hpp        torch.nn.Linear of several sizes, with and without bias, on rank-1/2/3 inputs
+  mlp.hpp          small torch.nn.Sequential nets (Linear + activations, Flatten, PReLU)
+
+For every case NAME a header holds
+
+  inline constexpr double NAME_input[];         the input, float32 values
+  inline constexpr double NAME_params[];        only if the module has parameters: every
+                                                parameter tensor in state_dict order, each
+                                                flattened in PyTorch's memory layout (Linear:
+                                                weight[out][in] then bias; PReLU: weight); float32
+                                                values. This is what ctinfer::load_flat takes.
+  inline constexpr std::size_t NAME_param_count;  only if the module has parameters
+  inline constexpr double NAME_expected_f64[];  PyTorch's output with module.double() on
+                                                input.double() (the exact same values, widened)
+  inline constexpr double NAME_expected_f32[];  PyTorch's own float32 computation, widened to
+                                                double exactly
+
+All numbers are C99 hexadecimal floating literals (from float.hex()), so they round-trip exactly;
+inputs and params are exactly representable as float32. A comment above each case states the
+PyTorch module expression and the input/output shapes WITHOUT the batch axis (channels-first, as
+in ctinfer). PyTorch is run with a batch axis of 1 added, which is then stripped.
+
+The float32 expectations are PyTorch's float32 arithmetic (its own vectorised kernels, its own
+summation order and its own exp/tanh/erf approximations), not a correctly rounded result:
+tests should compare the library's float path against NAME_expected_f32 (and/or
+NAME_expected_f64) with a tolerance, and the library's double path against NAME_expected_f64
+with a tight tolerance. Signed zeros in the expectations are whatever PyTorch produced; compare
+numerically.
+
+How to run
+----------
+From the repository root, with Debian's Python (it has torch and numpy):
+
+    /usr/bin/python3 tests/reference/make_fixtures.py tests/fixtures
+
+It is deterministic (CPU only, one thread, every case seeded from its own name) and rewrites
+byte-identical files on the same machine and torch version. The generated headers are committed;
+do not edit them by hand, change this script and rerun it instead.
+"""
+
+import copy
+import math
+import os
+import re
+import sys
+import zlib
+
+import torch
+
+SCRIPT = "tests/reference/make_fixtures.py"
+VALUES_PER_LINE = 4
+
+
+# ----------------------------------------------------------------------------- formatting
+
+def hexf(x):
+    """Exact C99 hex float literal of a Python float, trailing zero digits removed."""
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"non-finite value {x!r} in fixture data")
+    h = x.hex()  # e.g. '-0x1.8000000000000p+3', '0x0.0p+0'
+    mant, exp = h.split("p")
+    if "." in mant:
+        mant = mant.rstrip("0").rstrip(".")
+    return f"{mant}p{exp}"
+
+
+def shape_str(shape):
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 1:
+        return f"({shape[0]},)"
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def array_decl(name, values):
+    values = list(values)
+    if not values:
+        raise ValueError(f"empty array {name}")
+    lines = [f"inline constexpr double {name}[] = {{"]
+    for i in range(0, len(values), VALUES_PER_LINE):
+        chunk = values[i:i + VALUES_PER_LINE]
+        lines.append("    " + ", ".join(hexf(v) for v in chunk) + ",")
+    lines.append("};")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- cases
+
+def seed_for(name):
+    return zlib.crc32(name.encode("ascii")) & 0x7FFFFFFF
+
+
+def make_module(expr):
+    """Build a module from its expression text, so the header comment is exactly what ran."""
+    return eval(expr, {"torch": torch})  # noqa: S307 (trusted, local constant strings)
+
+
+def flat_params(module):
+    tensors = []
+    for key, t in module.state_dict().items():
+        if key.endswith("running_mean") or key.endswith("running_var") \
+                or key.endswith("num_batches_tracked"):
+            raise NotImplementedError(key)  # buffers: not needed by these groups
+        tensors.append((key, t))
+    return tensors
+
+
+class Case:
+    def __init__(self, name, expr, x, module, note=None):
+        self.name = name
+        self.expr = expr
+        self.x = x            # float32 tensor, unbatched
+        self.module = module  # float32 module, parameters already set
+        self.note = note
+
+    def run(self):
+        torch.set_num_threads(1)
+        m32 = self.module.float().eval()
+        m64 = copy.deepcopy(m32).double().eval()
+        xb = self.x.unsqueeze(0)  # batch axis of 1
+        with torch.no_grad():
+            y32 = m32(xb)
+            y64 = m64(xb.double())
+        assert y32.dtype == torch.float32 and y64.dtype == torch.float64
+        assert y32.shape[0] == 1 and y64.shape == y32.shape
+        y32, y64 = y32[0].contiguous(), y64[0].contiguous()
+        for t in (y32, y64):
+            if not torch.isfinite(t).all():
+                raise ValueError(f"{self.name}: non-finite output")
+        params = flat_params(m32)
+        return y32, y64, params
+
+    def emit(self):
+        y32, y64, params = self.run()
+        out = []
+        if self.expr.startswith("torch.nn.Sequential("):
+            layers = self.expr[len("torch.nn.Sequential("):-1].split(", torch.nn.")
+            out.append(f"// {self.name}: torch.nn.Sequential(")
+            for i, layer in enumerate(layers):
+                layer = layer if i == 0 else "torch.nn." + layer
+                out.append(f"//     {layer}" + ("," if i + 1 < len(layers) else ")"))
+        else:
+            out.append(f"// {self.name}: {self.expr}")
+        r = repr(self.module)
+        if "\n" not in r and "torch.nn." + r != self.expr:
+            out.append(f"//   = torch.nn.{r}")
+        out.append(f"//   input {shape_str(self.x.shape)} -> output {shape_str(y32.shape)}"
+                   " (no batch axis; PyTorch ran on a batch of 1)")
+        if self.note:
+            for line in self.note.split("\n"):
+                out.append(f"//   {line}")
+        if params:
+            desc = ", ".join(f"{k} {shape_str(t.shape)}" for k, t in params)
+            out.append(f"//   params (state_dict order): {desc}")
+        out.append(array_decl(f"{self.name}_input", self.x.reshape(-1).tolist()))
+        if params:
+            flat = []
+            for _, t in params:
+                assert t.dtype == torch.float32
+                flat.extend(t.contiguous().reshape(-1).tolist())
+            out.append(array_decl(f"{self.name}_params", flat))
+            out.append(f"inline constexpr std::size_t {self.name}_param_count = {len(flat)};")
+        out.append(array_decl(f"{self.name}_expected_f64", y64.reshape(-1).tolist()))
+        out.append(array_decl(f"{self.name}_expected_f32", y32.reshape(-1).tolist()))
+        self.summary = (self.name, shape_str(self.x.shape), shape_str(y32.shape),
+                        sum(t.numel() for _, t in params))
+        return "\n".join(out)
+
+
+def new_case(name, expr, input_fn, setup=None, note=None):
+    """Seed from the name, build the module (default init), then optional setup, then input."""
+    torch.manual_seed(seed_for(name))
+    module = make_module(expr)
+    if setup is not None:
+        with torch.no_grad():
+            setup(module)
+    x = input_fn().to(torch.float32).contiguous()
+    return Case(name, expr, x, module, note)
+
+
+def uniform(shape, lo, hi):
+    return (torch.rand(shape, dtype=torch.float32) * (hi - lo) + lo).to(torch.float32)
+
+
+def activation_input():
+    """(67,): uniform [-8, 8] mixed with 0, -0, tiny and large magnitudes, shuffled."""
+    special = [0.0, -0.0, 1e-6, -1e-6, 1e-30, -1e-30,
+               20.0, -20.0, 50.0, -50.0, 100.0, -100.0, 1000.0, -1000.0]
+    n = 67
+    g = torch.Generator().manual_seed(seed_for("activation_input"))
+    u = torch.rand(n - len(special), generator=g, dtype=torch.float32) * 16.0 - 8.0
+    vals = torch.cat([torch.tensor(special, dtype=torch.float32), u])
+    perm = torch.randperm(n, generator=g)
+    return vals[perm].contiguous()
+
+
+def set_prelu(module):
+    """Random slopes around 0.3 (distinct per channel), instead of the constant 0.25 init."""
+    for m in module.modules():
+        if isinstance(m, torch.nn.PReLU):
+            w = 0.3 + 0.2 * torch.randn(m.weight.shape, dtype=torch.float32)
+            m.weight.copy_(w.to(torch.float32))
+
+
+PRELU_NOTE = "PReLU weight set to 0.3 + 0.2 * randn (float32), not PyTorch's 0.25 init"
+
+
+def activation_cases():
+    elementwise = [
+        ("act_identity", "torch.nn.Identity()"),
+        ("act_relu", "torch.nn.ReLU()"),
+        ("act_relu6", "torch.nn.ReLU6()"),
+        ("act_leaky_relu", "torch.nn.LeakyReLU()"),
+        ("act_leaky_relu_0_2", "torch.nn.LeakyReLU(negative_slope=0.2)"),
+        ("act_prelu", "torch.nn.PReLU()"),
+        ("act_elu", "torch.nn.ELU()"),
+        ("act_elu_alpha_0_5", "torch.nn.ELU(alpha=0.5)"),
+        ("act_selu", "torch.nn.SELU()"),
+        ("act_celu", "torch.nn.CELU()"),
+        ("act_celu_alpha_2", "torch.nn.CELU(alpha=2.0)"),
+        ("act_gelu", "torch.nn.GELU()"),
+        ("act_gelu_tanh", "torch.nn.GELU(approximate='tanh')"),
+        ("act_sigmoid", "torch.nn.Sigmoid()"),
+        ("act_hardsigmoid", "torch.nn.Hardsigmoid()"),
+        ("act_tanh", "torch.nn.Tanh()"),
+        ("act_silu", "torch.nn.SiLU()"),
+        ("act_mish", "torch.nn.Mish()"),
+        ("act_hardswish", "torch.nn.Hardswish()"),
+        ("act_softplus", "torch.nn.Softplus()"),
+        ("act_softplus_beta2_thr10", "torch.nn.Softplus(beta=2, threshold=10)"),
+        ("act_softsign", "torch.nn.Softsign()"),
+    ]
+    cases = []
+    for name, expr in elementwise:
+        prelu = "PReLU" in expr
+        cases.append(new_case(name, expr, activation_input,
+                              setup=set_prelu if prelu else None,
+                              note=PRELU_NOTE if prelu else None))
+    for name, expr in [("act_softmax", "torch.nn.Softmax(dim=-1)"),
+                       ("act_log_softmax", "torch.nn.LogSoftmax(dim=-1)")]:
+        cases.append(new_case(name, expr, lambda: uniform((67,), -10.0, 10.0)))
+        cases.append(new_case(name + "_5x13", expr, lambda: uniform((5, 13), -10.0, 10.0),
+                              note="over the last axis: each of the 5 rows of 13 separately"))
+    cases.append(new_case(
+        "act_prelu_per_channel", "torch.nn.PReLU(num_parameters=6)",
+        lambda: uniform((6, 11), -8.0, 8.0), setup=set_prelu,
+        note=PRELU_NOTE + "\nchannel = first axis of the unbatched (6, 11):\n"
+             "y[c][i] = x[c][i] >= 0 ? x[c][i] : weight[c] * x[c][i]"))
+    return cases
+
+
+def dense_cases():
+    specs = [
+        ("dense_1_1", "torch.nn.Linear(1, 1)", (1,)),
+        ("dense_7_13", "torch.nn.Linear(7, 13)", (7,)),
+        ("dense_16_32", "torch.nn.Linear(16, 32)", (16,)),
+        ("dense_33_17", "torch.nn.Linear(33, 17)", (33,)),
+        ("dense_128_5", "torch.nn.Linear(128, 5)", (128,)),
+        ("dense_3_64", "torch.nn.Linear(3, 64)", (3,)),
+        ("dense_rank2_5x7_13", "torch.nn.Linear(7, 13)", (5, 7)),
+        ("dense_rank3_2x3x9_4", "torch.nn.Linear(9, 4)", (2, 3, 9)),
+        ("dense_7_13_nobias", "torch.nn.Linear(7, 13, bias=False)", (7,)),
+    ]
+    cases = []
+    for name, expr, shape in specs:
+        note = "PyTorch default init (seeded); input uniform [-2, 2]"
+        if len(shape) > 1:
+            note += "; Linear acts on the last axis"
+        cases.append(new_case(name, expr, lambda shape=shape: uniform(shape, -2.0, 2.0),
+                              note=note))
+    return cases
+
+
+def seq(*layers):
+    return "torch.nn.Sequential(" + ", ".join("torch.nn." + l for l in layers) + ")"
+
+
+def mlp_cases():
+    specs = [
+        ("mlp_a_relu",
+         seq("Linear(16, 32)", "ReLU()", "Linear(32, 16)", "ReLU()"), (16,), None),
+        ("mlp_b_tanh_gelu_softmax",
+         seq("Linear(10, 20)", "Tanh()", "Linear(20, 20)", "GELU()", "Linear(20, 3)",
+             "Softmax(dim=-1)"), (10,), None),
+        ("mlp_c_leaky_sigmoid_logsoftmax",
+         seq("Linear(9, 11)", "LeakyReLU(0.1)", "Linear(11, 11, bias=False)", "Sigmoid()",
+             "Linear(11, 4)", "LogSoftmax(dim=-1)"), (9,), None),
+        ("mlp_d_flatten_silu",
+         seq("Flatten()", "Linear(24, 8)", "SiLU()", "Linear(8, 2)"), (4, 6),
+         "Flatten() ran on the batched (1, 4, 6): flattens all 24 values of the\n"
+         "unbatched input, row-major"),
+        ("mlp_e_seq_elu_mish",
+         seq("Linear(10, 12)", "ELU()", "Linear(12, 7)", "Mish()"), (6, 10),
+         "sequence input: every Linear acts on the last axis (a GEMM with 6 rows)"),
+        ("mlp_f_prelu",
+         seq("Linear(5, 8)", "PReLU(8)", "Linear(8, 3)"), (5,),
+         PRELU_NOTE + "\nPReLU channel axis = the 8 features"),
+    ]
+    cases = []
+    for name, expr, shape, note in specs:
+        prelu = "PReLU" in expr
+        base = "PyTorch default init (seeded); input uniform [-2, 2]\n"
+        base += "params = all layers' tensors in order (what load_flat of the whole model takes)"
+        cases.append(new_case(name, expr, lambda shape=shape: uniform(shape, -2.0, 2.0),
+                              setup=set_prelu if prelu else None,
+                              note=base + ("\n" + note if note else "")))
+    return cases
+
+
+GROUPS = [
+    ("activations.hpp", "activation layers", activation_cases),
+    ("dense.hpp", "dense (torch.nn.Linear) layers", dense_cases),
+    ("mlp.hpp", "small multi-layer perceptrons (torch.nn.Sequential)", mlp_cases),
+]
+
+
+def header_text(filename, title, cases):
+    guard = "CTINFER_FIXTURES_" + re.sub(r"[^A-Za-z0-9]", "_", filename).upper()
+    parts = [
+        f"// GENERATED by {SCRIPT} -- DO NOT EDIT.",
+        f"// Regenerate: /usr/bin/python3 {SCRIPT} tests/fixtures",
+        f"// PyTorch {torch.__version__} reference data for {title}.",
+        "// Values are C99 hex floats (exact). NAME_input / NAME_params are float32-representable;",
+        "// NAME_expected_f64 is PyTorch in float64, NAME_expected_f32 is PyTorch's own float32",
+        "// computation widened to double (compare with a tolerance). Shapes have no batch axis.",
+        f"#ifndef {guard}",
+        f"#define {guard}",
+        "",
+        "#include <cstddef>",
+        "",
+        "namespace ctinfer_fixtures {",
+        "",
+    ]
+    for c in cases:
+        parts.append(c.emit())
+        parts.append("")
+    parts.append("}  // namespace ctinfer_fixtures")
+    parts.append("")
+    parts.append(f"#endif  // {guard}")
+    return "\n".join(parts) + "\n"
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write(f"usage: /usr/bin/python3 {SCRIPT} OUTPUT_DIR\n")
+        return 2
+    outdir = argv[1]
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    torch.set_default_dtype(torch.float32)
+    os.makedirs(outdir, exist_ok=True)
+    for filename, title, make in GROUPS:
+        cases = make()
+        text = header_text(filename, title, cases)
+        path = os.path.join(outdir, filename)
+        with open(path, "w", encoding="ascii", newline="\n") as f:
+            f.write(text)
+        print(f"{path}: {len(cases)} cases, {len(text)} bytes")
+        for name, ishape, oshape, npar in (c.summary for c in cases):
+            print(f"  {name:34s} in {ishape:12s} out {oshape:12s} params {npar}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
