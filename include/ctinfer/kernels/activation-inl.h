@@ -26,6 +26,22 @@ namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Lane count: a compile-time constant on fixed-width targets (so loops over compile-time
+// sizes are fully known to the compiler), a run-time value on SVE/RVV.
+#if HWY_HAVE_SCALABLE
+#define CTINFER_LANES_CONSTEXPR const
+template <class D>
+HWY_INLINE std::size_t lanes(D d) {
+  return hn::Lanes(d);
+}
+#else
+#define CTINFER_LANES_CONSTEXPR constexpr
+template <class D>
+HWY_INLINE constexpr std::size_t lanes(D d) {
+  return hn::MaxLanes(d);
+}
+#endif
+
 template <class D, class V>
 HWY_INLINE V softplus_vec(D d, V x, double beta, double threshold) {
   using T = hn::TFromD<D>;
@@ -114,9 +130,9 @@ HWY_INLINE V apply_op(D d, V x, const hn::TFromD<D>* HWY_RESTRICT packed, std::s
 }
 
 template <class... Ops, class D, class V>
-HWY_INLINE V apply_epilogue(kernels::epilogue<Ops...>, D d, V x,
-                            const hn::TFromD<D>* HWY_RESTRICT packed, std::size_t row,
-                            std::size_t col) {
+HWY_INLINE V apply_epilogue(kernels::epilogue<Ops...>, [[maybe_unused]] D d, V x,
+                            [[maybe_unused]] const hn::TFromD<D>* HWY_RESTRICT packed,
+                            [[maybe_unused]] std::size_t row, [[maybe_unused]] std::size_t col) {
   ((x = apply_op<Ops>(d, x, packed, row, col)), ...);
   return x;
 }
@@ -147,7 +163,7 @@ HWY_INLINE hn::Vec<D> load_first(D d, const hn::TFromD<D>* HWY_RESTRICT in, std:
 template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
 HWY_INLINE void elementwise(const T* x, T* y, const T* HWY_RESTRICT packed) {
   const hn::CappedTag<T, kernels::panel_width<T>> d;  // PReLU slopes are padded to a panel
-  const std::size_t L = hn::Lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   for (std::size_t r = 0; r < Rows; ++r) {
     const T* xr = x + r * Cols;
     T* yr = y + r * Cols;

@@ -59,9 +59,9 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const 
   constexpr std::size_t P = kernels::panel_width<T>;
   const hn::CappedTag<T, P> d;
   using V = hn::Vec<decltype(d)>;
-  const std::size_t L = hn::Lanes(d);
-  const std::size_t per_panel = P / L;
-  const std::size_t vectors = (N + L - 1) / L;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t per_panel = P / L;
+  CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
   auto column = [&](std::size_t v) { return w + (v / per_panel) * K * P + (v % per_panel) * L; };
   auto initial = [&](std::size_t v) -> V {
@@ -69,8 +69,9 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const 
     return hn::Zero(d);
   };
 
-  std::size_t v = 0;
-  for (; v + 4 <= vectors; v += 4) {
+  CTINFER_LANES_CONSTEXPR std::size_t groups = vectors / 4;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::size_t v = 4 * g;
     const T* p0 = column(v);
     const T* p1 = column(v + 1);
     const T* p2 = column(v + 2);
@@ -103,7 +104,7 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const 
     write(hn::Add(a2, b2), 0, (v + 2) * L);
     write(hn::Add(a3, b3), 0, (v + 3) * L);
   }
-  for (; v < vectors; ++v) {
+  for (std::size_t v = 4 * groups; v < vectors; ++v) {
     // Fewer than four vectors left: four k streams keep the chain short instead.
     const T* p0 = column(v);
     V a0 = initial(v), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
@@ -129,7 +130,7 @@ HWY_INLINE void gemm_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0,
   using T = hn::TFromD<D>;
   using V = hn::Vec<D>;
   constexpr std::size_t P = kernels::panel_width<T>;
-  const std::size_t L = hn::Lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   auto initial = [&](std::size_t c) -> V {
     if constexpr (Bias) return hn::LoadU(d, bias + (v + c) * L);
     return hn::Zero(d);
@@ -199,9 +200,9 @@ HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
                      T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
   constexpr std::size_t P = kernels::panel_width<T>;
   const hn::CappedTag<T, P> d;
-  const std::size_t L = hn::Lanes(d);
-  const std::size_t per_panel = P / L;
-  const std::size_t vectors = (N + L - 1) / L;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t per_panel = P / L;
+  CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
   auto column = [&](std::size_t v) { return w + (v / per_panel) * K * P + (v % per_panel) * L; };
   constexpr std::size_t full_rows = M / 4 * 4;

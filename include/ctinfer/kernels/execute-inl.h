@@ -74,8 +74,38 @@ HWY_INLINE void execute(kernels::program<T, Plan, Epilogues...>, const T* HWY_RE
   }(std::index_sequence_for<Epilogues...>{});
 }
 
+// Runs `Program` on this target; the entry that runtime dispatch tables point to.
+template <class Program, class T>
+HWY_NOINLINE void run_program(const T* packed, const T* in, T* out, T* workspace) {
+  execute(Program{}, packed, in, out, workspace);
+}
+
+// A Model dispatch policy that runs on this target (used by the runtime-dispatch unit and
+// by tests that hold every target to the reference): ci::Model<Net, N_AVX2::target_dispatch>.
+struct target_dispatch {
+  template <class Net, class Program, class T>
+  static void run(const T* packed, const T* in, T* out, T* workspace) {
+    execute(Program{}, packed, in, out, workspace);
+  }
+};
+
 }  // namespace HWY_NAMESPACE
 }  // namespace ctinfer
 HWY_AFTER_NAMESPACE();
+
+#if HWY_TARGET == HWY_STATIC_TARGET
+// What ci::static_dispatch calls (declared in model/model.hpp). Defined here, in the pass for
+// the static target, so that model.hpp never names a target namespace that may not exist yet
+// in a translation unit that compiles several targets.
+namespace ctinfer::detail {
+template <class Program>
+struct static_target_executor {
+  template <class T>
+  static void run(const T* packed, const T* in, T* out, T* workspace) {
+    HWY_STATIC_DISPATCH(execute)(Program{}, packed, in, out, workspace);
+  }
+};
+}  // namespace ctinfer::detail
+#endif
 
 #endif  // CTINFER_KERNELS_EXECUTE_INL_H_

@@ -14,6 +14,7 @@
 
 #include "ctinfer/kernels/activation-inl.h"
 #include "ctinfer/kernels/math-inl.h"
+#include <hwy/contrib/math/math-inl.h>  // Log
 
 HWY_BEFORE_NAMESPACE();
 namespace ctinfer {
@@ -25,7 +26,7 @@ template <std::size_t Rows, std::size_t Cols, bool Log, class T>
 HWY_INLINE void softmax(const T* x, T* y) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
-  const std::size_t L = hn::Lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   constexpr T lowest = -std::numeric_limits<T>::infinity();
   for (std::size_t r = 0; r < Rows; ++r) {
     const T* xr = x + r * Cols;

@@ -27,11 +27,16 @@
 
 namespace ctinfer {
 
+namespace detail {
+template <class Program>
+struct static_target_executor;  // defined by kernels/execute-inl.h for the static target
+}  // namespace detail
+
 // Runs programs with the SIMD target chosen at compile time (the one -march selects).
 struct static_dispatch {
   template <class Net, class Program, class T>
   static void run(const T* packed, const T* in, T* out, T* workspace) {
-    HWY_STATIC_DISPATCH(execute)(Program{}, packed, in, out, workspace);
+    detail::static_target_executor<Program>::run(packed, in, out, workspace);
   }
 };
 

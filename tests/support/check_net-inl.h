@@ -1,0 +1,56 @@
+// tests/support/check_net-inl.h - runs a network on the current SIMD target and through the
+// scalar reference, and holds both to PyTorch's output. Included once per target.
+#if defined(CTINFER_TEST_CHECK_NET_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTINFER_TEST_CHECK_NET_INL_H_
+#undef CTINFER_TEST_CHECK_NET_INL_H_
+#else
+#define CTINFER_TEST_CHECK_NET_INL_H_
+#endif
+
+#include <array>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <hwy/highway.h>
+
+#include <ctinfer/ctinfer.hpp>
+#include <ctinfer/kernels/execute-inl.h>
+
+#include "support/compare.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer_test::HWY_NAMESPACE {
+namespace ci = ctinfer;
+
+// Runs Net on this target and through the scalar reference; both against PyTorch.
+template <class Net>
+void check_net(const char* name, std::span<const double> input, std::span<const double> params,
+               std::span<const double> expected, tolerance tol) {
+  using T = ci::element_t<Net>;
+  INFO("case " << std::string(name) + (sizeof(T) == 4 ? " (float)" : " (double)"));
+  auto p = std::make_unique<ci::params_t<Net>>();
+  const ci::status st = ci::load_flat(*p, params);
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  std::array<T, ci::input_shape_t<Net>::size> x{};
+  REQUIRE(input.size() == x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(input[i]);
+
+  auto model = std::make_unique<ci::Model<Net, ctinfer::HWY_NAMESPACE::target_dispatch>>(*p);
+  const auto y = (*model)(x);
+  check_close("SIMD vs PyTorch", std::span<const T>(y), expected, tol);
+  const auto r = ci::infer<Net>(*p, x);
+  check_close("reference vs PyTorch", std::span<const T>(r), expected, tol);
+}
+
+template <template <class> class Net>
+void check_both(const char* name, std::span<const double> input, std::span<const double> params,
+                std::span<const double> expected_f32, std::span<const double> expected_f64) {
+  check_net<Net<float>>(name, input, params, expected_f32, float_tol);
+  check_net<Net<double>>(name, input, params, expected_f64, double_tol);
+}
+
+}  // namespace ctinfer_test::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // CTINFER_TEST_CHECK_NET_INL_H_

@@ -1,0 +1,32 @@
+// tests/support/targets.hpp - run a test body once per SIMD target this CPU supports.
+//
+// Test files compile their per-target code for every target Highway can build here
+// (HWY_COMPILE_ALL_ATTAINABLE, foreach_target.h) and call it through HWY_DYNAMIC_DISPATCH
+// after restricting the supported set to one target at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <hwy/highway.h>
+#include <hwy/targets.h>
+
+namespace ctinfer_test {
+
+// Calls body() once per target; returns how many targets ran.
+template <class Body>
+int for_each_target(Body body) {
+  int ran = 0;
+  for (std::uint32_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string name = hwy::TargetName(target);
+    INFO("SIMD target " << name << " (bit " << target << ")");
+    body(name);
+    ++ran;
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  return ran;
+}
+
+}  // namespace ctinfer_test

@@ -1,0 +1,161 @@
+// Every layer against PyTorch (tests/fixtures, made by tests/reference/make_fixtures.py), on
+// every SIMD target this machine runs, in float and double: the SIMD path (ci::Model) and the
+// constexpr scalar reference (ci::infer) are each held to PyTorch's output.
+// Tolerances (tests/support/compare.hpp): float 2e-6 relative + 2e-6 absolute against
+// PyTorch's float32; double 1e-12 relative + 1e-13 absolute against PyTorch's float64.
+// Compiled once per SIMD target: foreach_target.h re-includes this file for each one, so it
+// comes first, and the kernels are included again below for each target.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "tests/test_layers.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include <ctinfer/ctinfer.hpp>
+#include <ctinfer/kernels/execute-inl.h>
+
+#include "support/check_net-inl.h"
+
+#ifndef CTINFER_TEST_LAYERS_ONCE_
+#define CTINFER_TEST_LAYERS_ONCE_
+
+#include <array>
+#include <memory>
+#include <ratio>
+#include <span>
+
+#include <ctinfer/ctinfer.hpp>
+
+#include "fixtures/activations.hpp"
+#include "fixtures/dense.hpp"
+#include "support/compare.hpp"
+#include "support/targets.hpp"
+
+namespace ci = ctinfer;
+namespace fx = ctinfer_fixtures;
+
+namespace ctinfer_test::layers {
+template <class T, class... L>
+using vec67 = ci::Sequential<ci::Input<ci::Shape<67>, T>, L...>;
+// clang-format off
+template <class T> using identity = vec67<T, ci::Identity>;
+template <class T> using relu = vec67<T, ci::ReLU>;
+template <class T> using relu6 = vec67<T, ci::ReLU6>;
+template <class T> using leaky_relu = vec67<T, ci::LeakyReLU>;
+template <class T> using leaky_relu_0_2 = vec67<T, ci::LeakyReLU::with<std::ratio<1, 5>>>;
+template <class T> using prelu = vec67<T, ci::PReLU>;
+template <class T> using elu = vec67<T, ci::ELU>;
+template <class T> using elu_0_5 = vec67<T, ci::ELU::with<std::ratio<1, 2>>>;
+template <class T> using selu = vec67<T, ci::SELU>;
+template <class T> using celu = vec67<T, ci::CELU>;
+template <class T> using celu_2 = vec67<T, ci::CELU::with<std::ratio<2>>>;
+template <class T> using gelu = vec67<T, ci::GELU>;
+template <class T> using gelu_tanh = vec67<T, ci::GELU::tanh>;
+template <class T> using sigmoid = vec67<T, ci::Sigmoid>;
+template <class T> using hardsigmoid = vec67<T, ci::HardSigmoid>;
+template <class T> using tanh = vec67<T, ci::Tanh>;
+template <class T> using silu = vec67<T, ci::SiLU>;
+template <class T> using mish = vec67<T, ci::Mish>;
+template <class T> using hardswish = vec67<T, ci::HardSwish>;
+template <class T> using softplus = vec67<T, ci::Softplus>;
+template <class T> using softplus_2_10 = vec67<T, ci::Softplus::with<std::ratio<2>, std::ratio<10>>>;
+template <class T> using softsign = vec67<T, ci::Softsign>;
+template <class T> using softmax = vec67<T, ci::Softmax>;
+template <class T> using log_softmax = vec67<T, ci::LogSoftmax>;
+template <class T> using softmax_5x13 = ci::Sequential<ci::Input<ci::Shape<5, 13>, T>, ci::Softmax>;
+template <class T> using log_softmax_5x13 = ci::Sequential<ci::Input<ci::Shape<5, 13>, T>, ci::LogSoftmax>;
+template <class T> using prelu_per_channel = ci::Sequential<ci::Input<ci::Shape<6, 11>, T>, ci::PReLU::per_channel>;
+
+template <class T> using dense_1_1 = ci::Sequential<ci::Input<ci::Shape<1>, T>, ci::Dense<1>>;
+template <class T> using dense_7_13 = ci::Sequential<ci::Input<ci::Shape<7>, T>, ci::Dense<13>>;
+template <class T> using dense_16_32 = ci::Sequential<ci::Input<ci::Shape<16>, T>, ci::Dense<32>>;
+template <class T> using dense_33_17 = ci::Sequential<ci::Input<ci::Shape<33>, T>, ci::Dense<17>>;
+template <class T> using dense_128_5 = ci::Sequential<ci::Input<ci::Shape<128>, T>, ci::Dense<5>>;
+template <class T> using dense_3_64 = ci::Sequential<ci::Input<ci::Shape<3>, T>, ci::Dense<64>>;
+template <class T> using dense_rank2 = ci::Sequential<ci::Input<ci::Shape<5, 7>, T>, ci::Dense<13>>;
+template <class T> using dense_rank3 = ci::Sequential<ci::Input<ci::Shape<2, 3, 9>, T>, ci::Dense<4>>;
+template <class T> using dense_nobias = ci::Sequential<ci::Input<ci::Shape<7>, T>, ci::Dense<13, false>>;
+// clang-format on
+
+// The output shapes PyTorch reports, checked at compile time.
+static_assert(std::is_same_v<ci::output_shape_t<dense_rank2<float>>, ci::Shape<5, 13>>);
+static_assert(std::is_same_v<ci::output_shape_t<dense_rank3<double>>, ci::Shape<2, 3, 4>>);
+static_assert(ci::param_count_v<dense_nobias<float>> == 91);
+static_assert(ci::param_count_v<prelu_per_channel<float>> == 6);
+}  // namespace ctinfer_test::layers
+
+#endif  // CTINFER_TEST_LAYERS_ONCE_
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer_test::layers::HWY_NAMESPACE {
+
+using ctinfer_test::HWY_NAMESPACE::check_both;
+
+#define CTINFER_CASE(NET, NAME) \
+  check_both<NET>(#NAME, fx::NAME##_input, {}, fx::NAME##_expected_f32, fx::NAME##_expected_f64)
+#define CTINFER_CASE_P(NET, NAME) \
+  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
+                  fx::NAME##_expected_f64)
+
+void activations() {
+  CTINFER_CASE(identity, act_identity);
+  CTINFER_CASE(relu, act_relu);
+  CTINFER_CASE(relu6, act_relu6);
+  CTINFER_CASE(leaky_relu, act_leaky_relu);
+  CTINFER_CASE(leaky_relu_0_2, act_leaky_relu_0_2);
+  CTINFER_CASE_P(prelu, act_prelu);
+  CTINFER_CASE(elu, act_elu);
+  CTINFER_CASE(elu_0_5, act_elu_alpha_0_5);
+  CTINFER_CASE(selu, act_selu);
+  CTINFER_CASE(celu, act_celu);
+  CTINFER_CASE(celu_2, act_celu_alpha_2);
+  CTINFER_CASE(gelu, act_gelu);
+  CTINFER_CASE(gelu_tanh, act_gelu_tanh);
+  CTINFER_CASE(sigmoid, act_sigmoid);
+  CTINFER_CASE(hardsigmoid, act_hardsigmoid);
+  CTINFER_CASE(tanh, act_tanh);
+  CTINFER_CASE(silu, act_silu);
+  CTINFER_CASE(mish, act_mish);
+  CTINFER_CASE(hardswish, act_hardswish);
+  CTINFER_CASE(softplus, act_softplus);
+  CTINFER_CASE(softplus_2_10, act_softplus_beta2_thr10);
+  CTINFER_CASE(softsign, act_softsign);
+  CTINFER_CASE(softmax, act_softmax);
+  CTINFER_CASE(log_softmax, act_log_softmax);
+  CTINFER_CASE(softmax_5x13, act_softmax_5x13);
+  CTINFER_CASE(log_softmax_5x13, act_log_softmax_5x13);
+  CTINFER_CASE_P(prelu_per_channel, act_prelu_per_channel);
+}
+
+void dense() {
+  CTINFER_CASE_P(dense_1_1, dense_1_1);
+  CTINFER_CASE_P(dense_7_13, dense_7_13);
+  CTINFER_CASE_P(dense_16_32, dense_16_32);
+  CTINFER_CASE_P(dense_33_17, dense_33_17);
+  CTINFER_CASE_P(dense_128_5, dense_128_5);
+  CTINFER_CASE_P(dense_3_64, dense_3_64);
+  CTINFER_CASE_P(dense_rank2, dense_rank2_5x7_13);
+  CTINFER_CASE_P(dense_rank3, dense_rank3_2x3x9_4);
+  CTINFER_CASE_P(dense_nobias, dense_7_13_nobias);
+}
+#undef CTINFER_CASE
+#undef CTINFER_CASE_P
+
+}  // namespace ctinfer_test::layers::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ctinfer_test::layers {
+HWY_EXPORT(activations);
+HWY_EXPORT(dense);
+
+TEST_CASE("activations match PyTorch on every SIMD target, float and double") {
+  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(activations)(); });
+  CHECK(targets >= 1);
+}
+
+TEST_CASE("Dense matches PyTorch on every SIMD target, float and double") {
+  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(dense)(); });
+  CHECK(targets >= 1);
+}
+}  // namespace ctinfer_test::layers
+#endif

@@ -1,0 +1,73 @@
+// Nothing is allocated: the global allocation functions are replaced by counting ones, and
+// load_flat, construction, inference (all forward forms) and the checked errors are run
+// between the counters.
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <span>
+
+#include <ctinfer/ctinfer.hpp>
+#include <doctest/doctest.h>
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<int> allocations{0};
+void* counted(std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  std::abort();
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return counted(n); }
+void* operator new[](std::size_t n) { return counted(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new(std::size_t n, std::align_val_t a) {
+  if (counting) ++allocations;
+  return std::aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) / static_cast<std::size_t>(a) * static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace ci = ctinfer;
+using Net = ci::Sequential<ci::Input<ci::Shape<8, 16>>, ci::Dense<32>, ci::GELU, ci::Dense<16>,
+                           ci::PReLU::per_channel, ci::Flatten, ci::Dense<10>, ci::LogSoftmax>;
+
+ci::params_t<Net> params;
+std::array<float, ci::param_count_v<Net>> flat;
+
+TEST_CASE("load_flat, construction and inference allocate nothing") {
+  for (std::size_t i = 0; i < flat.size(); ++i) flat[i] = static_cast<float>(i % 7) * 0.01f;
+  std::array<float, 128> x{};
+  std::array<float, 10> y{};
+  std::array<float, 3> wrong{};
+  ci::Workspace<Net> ws;
+  allocations = 0;
+  counting = true;
+  const bool loaded = ci::load_flat(params, flat).ok();
+  const bool refused = !ci::load_flat(params, wrong).ok();
+  {
+    ci::Model<Net> model{params};
+    for (int i = 0; i < 10; ++i) y = model(x);
+    model.forward(std::span<const float, 128>(x), std::span<float, 10>(y));
+    static_cast<const ci::Model<Net>&>(model).forward(std::span<const float, 128>(x),
+                                                       std::span<float, 10>(y), ws);
+    (void)model.forward(std::span<const float>(wrong), std::span<float>(y));
+  }
+  counting = false;
+  CHECK(loaded);
+  CHECK(refused);
+  CHECK(allocations == 0);
+  // The counters work: an allocation between them is seen.
+  counting = true;
+  int* p = new int(1);
+  counting = false;
+  delete p;
+  CHECK(allocations == 1);
+}
