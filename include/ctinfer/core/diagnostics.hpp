@@ -33,4 +33,12 @@ namespace rule {
 // and a static member `bool ok` that is true when the rule holds.
 }  // namespace rule
 
+namespace detail {
+// True when Rule holds. Instantiates Rule, so its static_assert fires when it does not, but
+// never reads a member of a class whose static_assert failed: Clang marks such a class
+// invalid, and `Rule::ok` is then not a constant expression, which cascades.
+template <class Rule>
+inline constexpr bool rule_holds = requires { requires Rule::ok; };
+}  // namespace detail
+
 }  // namespace ctinfer

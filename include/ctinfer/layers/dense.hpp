@@ -22,6 +22,11 @@ struct dense_needs_rank_1_or_more {
   static constexpr bool ok = InputShape::rank >= 1;
   static_assert(ok, "ctinfer: Dense acts on the last axis, so its input needs at least one axis");
 };
+template <std::size_t LayerIndex, class Layer, class InputShape>
+struct dense_needs_features {
+  static constexpr bool ok = Layer::features > 0;
+  static_assert(ok, "ctinfer: Dense<N> needs N > 0 output features");
+};
 }  // namespace rule
 
 template <class T, std::size_t Out, std::size_t In, bool HasBias>
@@ -40,14 +45,14 @@ struct dense_params<T, Out, In, false> {
 
 template <std::size_t N, bool Bias = true>
 struct Dense {
-  static_assert(N > 0, "ctinfer: Dense<N> needs N > 0 output features");
   using ctinfer_layer = void;
   static constexpr layer_kind kind = layer_kind::dense;
   static constexpr std::size_t features = N;
   static constexpr bool has_bias = Bias;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = rule::dense_needs_rank_1_or_more<I, Dense, In>::ok;
+  static constexpr bool check = detail::rule_holds<rule::dense_needs_features<I, Dense, In>> &&
+                                detail::rule_holds<rule::dense_needs_rank_1_or_more<I, Dense, In>>;
 
   template <AShape In>
   using output_shape = replace_last_t<In, N>;

@@ -41,7 +41,7 @@ struct PReLUWith {
   using per_channel = PReLUWith<true>;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = rule::prelu_per_channel_needs_an_axis<I, PReLUWith, In>::ok;
+  static constexpr bool check = detail::rule_holds<rule::prelu_per_channel_needs_an_axis<I, PReLUWith, In>>;
   template <AShape In>
   using output_shape = In;
 

@@ -38,7 +38,7 @@ struct Reshape {
   using target = Target;
   static constexpr layer_kind kind = layer_kind::view;
   template <std::size_t I, AShape In>
-  static constexpr bool check = rule::reshape_keeps_size<I, Reshape, In>::ok;
+  static constexpr bool check = detail::rule_holds<rule::reshape_keeps_size<I, Reshape, In>>;
   template <AShape In>
   using output_shape = Target;
 };

@@ -29,7 +29,7 @@ struct SoftmaxWith {
   static constexpr bool log = Log;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = rule::softmax_needs_rank_1_or_more<I, SoftmaxWith, In>::ok;
+  static constexpr bool check = detail::rule_holds<rule::softmax_needs_rank_1_or_more<I, SoftmaxWith, In>>;
   template <AShape In>
   using output_shape = In;
 

@@ -63,7 +63,6 @@ struct Workspace {
 
 template <class Net, class Dispatch = static_dispatch>
 class Model {
-  static_assert(detail::network_check<Net>::ok);
 
  public:
   using network = Net;

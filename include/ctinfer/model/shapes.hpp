@@ -60,22 +60,56 @@ struct infer_shapes {
 template <class Net>
 struct network_check {
   static constexpr bool ok = [] {
-    if constexpr (!rule::network_is_a_sequential_starting_with_input<Net>::ok) {
+    if constexpr (!rule_holds<rule::network_is_a_sequential_starting_with_input<Net>>) {
+      return false;
+    } else if constexpr (!rule_holds<rule::input_needs_a_non_empty_shape<
+                             typename network_traits<Net>::input_shape>>) {
       return false;
     } else if constexpr (!network_traits<Net>::all_layers) {
       constexpr std::size_t i = network_traits<Net>::first_non_layer;
       using list = typename network_traits<Net>::template apply<type_list>;
-      return rule::element_is_a_layer<i, list_at_t<i, list>>::ok;
+      return rule_holds<rule::element_is_a_layer<i, list_at_t<i, list>>>;
     } else {
       return true;
     }
   }();
 };
 
+// Shape inference on a network whose structure is valid: this is where the rules fire.
+template <class Net>
+struct raw_network_shapes {
+  using traits = network_traits<Net>;
+  template <class... Ls>
+  using infer = typename infer_shapes<typename traits::input_shape, Ls...>::type;
+  using shapes = typename traits::template apply<infer>;
+};
+template <class Net>
+struct network_valid {
+  static constexpr bool value = [] {
+    if constexpr (!network_check<Net>::ok)
+      return false;
+    else
+      return is_valid_shape_v<
+          list_at_t<network_traits<Net>::layer_count, typename raw_network_shapes<Net>::shapes>>;
+  }();
+};
+// What every later pass sees instead of a network that broke a rule: its Input alone, so
+// that nothing downstream fails again (one mistake, one message).
+template <class Net>
+struct placeholder_network {
+  using type = Sequential<Input<Shape<1>>>;
+};
+template <class S, class T, class... Ls>
+struct placeholder_network<Sequential<Input<S, T>, Ls...>> {
+  using type = Sequential<Input<std::conditional_t<(S::rank >= 1 && S::size >= 1), S, Shape<1>>, T>>;
+};
+template <class Net>
+using checked_t = typename std::conditional_t<network_valid<Net>::value, std::type_identity<Net>,
+                                              placeholder_network<Net>>::type;
+
 template <class Net>
 struct network_shapes {
-  static_assert(network_check<Net>::ok, "ctinfer: not a network (see the message above)");
-  using traits = network_traits<Net>;
+  using traits = network_traits<checked_t<Net>>;
   template <class... Ls>
   using infer = typename infer_shapes<typename traits::input_shape, Ls...>::type;
   // shapes: Input shape, then the output shape of every layer.
@@ -87,10 +121,10 @@ struct network_shapes {
 
 // The element type of a network (float unless Input<S, double>).
 template <class Net>
-using element_t = typename detail::network_traits<Net>::element_type;
+using element_t = typename detail::network_traits<detail::checked_t<Net>>::element_type;
 
 template <class Net>
-using input_shape_t = typename detail::network_traits<Net>::input_shape;
+using input_shape_t = typename detail::network_traits<detail::checked_t<Net>>::input_shape;
 
 // The shape entering layer I (0-based, not counting Input); I == layer count gives the output.
 template <class Net, std::size_t I>
@@ -99,12 +133,12 @@ using layer_input_shape_t = detail::list_at_t<I, typename detail::network_shapes
 // The shape the network produces.
 template <class Net>
 using output_shape_t =
-    layer_input_shape_t<Net, detail::network_traits<Net>::layer_count>;
+    layer_input_shape_t<Net, detail::network_traits<detail::checked_t<Net>>::layer_count>;
 
 template <class Net, std::size_t I>
 using layer_t = detail::list_at_t<I, typename detail::network_shapes<Net>::layers>;
 
 template <class Net>
-inline constexpr std::size_t layer_count_v = detail::network_traits<Net>::layer_count;
+inline constexpr std::size_t layer_count_v = detail::network_traits<detail::checked_t<Net>>::layer_count;
 
 }  // namespace ctinfer
