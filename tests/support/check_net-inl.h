@@ -8,6 +8,7 @@
 #endif
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,6 +42,30 @@ void check_net(const char* name, std::span<const double> input, std::span<const 
   check_close("SIMD vs PyTorch", std::span<const T>(y), expected, tol);
   const auto r = ci::infer<Net>(*p, x);
   check_close("reference vs PyTorch", std::span<const T>(r), expected, tol);
+  check_close("SIMD vs reference", std::span<const T>(y), std::span<const T>(r), tol);
+}
+
+// Runs Net on this target against the scalar reference alone, on deterministic pseudo-random
+// weights and inputs in [-1, 1): for shapes chosen to reach every kernel tail.
+template <class Net>
+void check_against_reference(const char* name, tolerance tol) {
+  using T = ci::element_t<Net>;
+  INFO("case " << std::string(name) + (sizeof(T) == 4 ? " (float)" : " (double)"));
+  std::uint32_t state = 12345;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<T>(static_cast<double>(state >> 8) / 8388608.0 - 1.0);
+  };
+  auto flat = std::make_unique<std::array<T, ci::param_count_v<Net>>>();
+  for (auto& v : *flat) v = next();
+  auto p = std::make_unique<ci::params_t<Net>>();
+  REQUIRE(ci::load_flat(*p, *flat).ok());
+  std::array<T, ci::input_shape_t<Net>::size> x{};
+  for (auto& v : x) v = next();
+  auto model = std::make_unique<ci::Model<Net, ctinfer::HWY_NAMESPACE::target_dispatch>>(*p);
+  const auto y = (*model)(x);
+  const auto r = ci::infer<Net>(*p, x);
+  check_close("SIMD vs reference", std::span<const T>(y), std::span<const T>(r), tol);
 }
 
 template <template <class> class Net>

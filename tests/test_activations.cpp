@@ -1,12 +1,14 @@
-// Every layer against PyTorch (tests/fixtures, made by tests/reference/make_fixtures.py), on
-// every SIMD target this machine runs, in float and double: the SIMD path (ci::Model) and the
-// constexpr scalar reference (ci::infer) are each held to PyTorch's output.
+// Every activation against PyTorch (tests/fixtures/activations.hpp, made by
+// tests/reference/make_fixtures.py), on every SIMD target this machine runs, in float and
+// double: the SIMD path (ci::Model) and the constexpr scalar reference (ci::infer) are each held
+// to PyTorch's output and to each other, on 67 values (not a multiple of any vector width)
+// spanning 0, -0, tiny, ordinary and huge magnitudes.
 // Tolerances (tests/support/compare.hpp): float 2e-6 relative + 2e-6 absolute against
 // PyTorch's float32; double 1e-12 relative + 1e-13 absolute against PyTorch's float64.
 // Compiled once per SIMD target: foreach_target.h re-includes this file for each one, so it
 // comes first, and the kernels are included again below for each target.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "tests/test_layers.cpp"
+#define HWY_TARGET_INCLUDE "tests/test_activations.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
@@ -15,18 +17,13 @@
 
 #include "support/check_net-inl.h"
 
-#ifndef CTINFER_TEST_LAYERS_ONCE_
-#define CTINFER_TEST_LAYERS_ONCE_
+#ifndef CTINFER_TEST_ACTIVATIONS_ONCE_
+#define CTINFER_TEST_ACTIVATIONS_ONCE_
 
-#include <array>
-#include <memory>
 #include <ratio>
-#include <span>
-
-#include <ctinfer/ctinfer.hpp>
+#include <string>
 
 #include "fixtures/activations.hpp"
-#include "fixtures/dense.hpp"
 #include "support/compare.hpp"
 #include "support/targets.hpp"
 
@@ -34,6 +31,7 @@ namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures;
 
 namespace ctinfer_test::layers {
+// clang-format off
 template <class T, class... L>
 using vec67 = ci::Sequential<ci::Input<ci::Shape<67>, T>, L...>;
 // clang-format off
@@ -65,29 +63,16 @@ template <class T> using softmax_5x13 = ci::Sequential<ci::Input<ci::Shape<5, 13
 template <class T> using log_softmax_5x13 = ci::Sequential<ci::Input<ci::Shape<5, 13>, T>, ci::LogSoftmax>;
 template <class T> using prelu_per_channel = ci::Sequential<ci::Input<ci::Shape<6, 11>, T>, ci::PReLU::per_channel>;
 
-template <class T> using dense_1_1 = ci::Sequential<ci::Input<ci::Shape<1>, T>, ci::Dense<1>>;
-template <class T> using dense_7_13 = ci::Sequential<ci::Input<ci::Shape<7>, T>, ci::Dense<13>>;
-template <class T> using dense_16_32 = ci::Sequential<ci::Input<ci::Shape<16>, T>, ci::Dense<32>>;
-template <class T> using dense_33_17 = ci::Sequential<ci::Input<ci::Shape<33>, T>, ci::Dense<17>>;
-template <class T> using dense_128_5 = ci::Sequential<ci::Input<ci::Shape<128>, T>, ci::Dense<5>>;
-template <class T> using dense_3_64 = ci::Sequential<ci::Input<ci::Shape<3>, T>, ci::Dense<64>>;
-template <class T> using dense_rank2 = ci::Sequential<ci::Input<ci::Shape<5, 7>, T>, ci::Dense<13>>;
-template <class T> using dense_rank3 = ci::Sequential<ci::Input<ci::Shape<2, 3, 9>, T>, ci::Dense<4>>;
-template <class T> using dense_nobias = ci::Sequential<ci::Input<ci::Shape<7>, T>, ci::Dense<13, false>>;
 // clang-format on
 
-// The output shapes PyTorch reports, checked at compile time.
-static_assert(std::is_same_v<ci::output_shape_t<dense_rank2<float>>, ci::Shape<5, 13>>);
-static_assert(std::is_same_v<ci::output_shape_t<dense_rank3<double>>, ci::Shape<2, 3, 4>>);
-static_assert(ci::param_count_v<dense_nobias<float>> == 91);
 static_assert(ci::param_count_v<prelu_per_channel<float>> == 6);
 }  // namespace ctinfer_test::layers
 
-#endif  // CTINFER_TEST_LAYERS_ONCE_
+#endif  // CTINFER_TEST_ACTIVATIONS_ONCE_
 
 HWY_BEFORE_NAMESPACE();
 namespace ctinfer_test::layers::HWY_NAMESPACE {
-
+using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
 #define CTINFER_CASE(NET, NAME) \
@@ -126,17 +111,6 @@ void activations() {
   CTINFER_CASE_P(prelu_per_channel, act_prelu_per_channel);
 }
 
-void dense() {
-  CTINFER_CASE_P(dense_1_1, dense_1_1);
-  CTINFER_CASE_P(dense_7_13, dense_7_13);
-  CTINFER_CASE_P(dense_16_32, dense_16_32);
-  CTINFER_CASE_P(dense_33_17, dense_33_17);
-  CTINFER_CASE_P(dense_128_5, dense_128_5);
-  CTINFER_CASE_P(dense_3_64, dense_3_64);
-  CTINFER_CASE_P(dense_rank2, dense_rank2_5x7_13);
-  CTINFER_CASE_P(dense_rank3, dense_rank3_2x3x9_4);
-  CTINFER_CASE_P(dense_nobias, dense_7_13_nobias);
-}
 #undef CTINFER_CASE
 #undef CTINFER_CASE_P
 
@@ -146,15 +120,9 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace ctinfer_test::layers {
 HWY_EXPORT(activations);
-HWY_EXPORT(dense);
 
 TEST_CASE("activations match PyTorch on every SIMD target, float and double") {
   const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(activations)(); });
-  CHECK(targets >= 1);
-}
-
-TEST_CASE("Dense matches PyTorch on every SIMD target, float and double") {
-  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(dense)(); });
   CHECK(targets >= 1);
 }
 }  // namespace ctinfer_test::layers
