@@ -12,10 +12,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include <ctinfer/ctinfer.hpp>
-#include <ctinfer/kernels/execute-inl.h>
-
-#include "support/check_net-inl.h"
+#include "support/check_net-inl.h"  // ctinfer and its kernels, for this target
 
 #ifndef CTINFER_TEST_ACTIVATIONS_ONCE_
 #define CTINFER_TEST_ACTIVATIONS_ONCE_
@@ -24,8 +21,6 @@
 #include <string>
 
 #include "fixtures/activations.hpp"
-#include "support/compare.hpp"
-#include "support/targets.hpp"
 
 namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures;
@@ -75,10 +70,6 @@ namespace ctinfer_test::layers::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-#define CTINFER_CASE(NET, NAME) \
-  check_both<NET>(#NAME, fx::NAME##_input, {}, fx::NAME##_expected_f32, fx::NAME##_expected_f64)
-#define CTINFER_CASE_P(NET, NAME) \
-  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
                   fx::NAME##_expected_f64)
 
 void activations() {
@@ -111,8 +102,6 @@ void activations() {
   CTINFER_CASE_P(prelu_per_channel, act_prelu_per_channel);
 }
 
-#undef CTINFER_CASE
-#undef CTINFER_CASE_P
 
 }  // namespace ctinfer_test::layers::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -10,10 +10,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include <ctinfer/ctinfer.hpp>
-#include <ctinfer/kernels/execute-inl.h>
-
-#include "support/check_net-inl.h"
+#include "support/check_net-inl.h"  // ctinfer and its kernels, for this target
 
 #ifndef CTINFER_TEST_DENSE_ONCE_
 #define CTINFER_TEST_DENSE_ONCE_
@@ -22,8 +19,6 @@
 #include <string>
 
 #include "fixtures/dense.hpp"
-#include "support/compare.hpp"
-#include "support/targets.hpp"
 
 namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures;
@@ -61,10 +56,6 @@ namespace ctinfer_test::layers::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-#define CTINFER_CASE(NET, NAME) \
-  check_both<NET>(#NAME, fx::NAME##_input, {}, fx::NAME##_expected_f32, fx::NAME##_expected_f64)
-#define CTINFER_CASE_P(NET, NAME) \
-  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
                   fx::NAME##_expected_f64)
 
 void dense() {
@@ -94,8 +85,6 @@ void kernel_tails() {
   check_against_reference<gemv_1_3<double>>("gemv 1 -> 3", d);
 }
 
-#undef CTINFER_CASE
-#undef CTINFER_CASE_P
 
 }  // namespace ctinfer_test::layers::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

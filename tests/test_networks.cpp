@@ -8,23 +8,15 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include <ctinfer/ctinfer.hpp>
-#include <ctinfer/kernels/execute-inl.h>
-
-#include "support/check_net-inl.h"
+#include "support/check_net-inl.h"  // ctinfer and its kernels, for this target
 
 #ifndef CTINFER_TEST_NETWORKS_ONCE_
 #define CTINFER_TEST_NETWORKS_ONCE_
 
-#include <array>
-#include <memory>
 #include <ratio>
-#include <span>
 #include <string>
 
 #include "fixtures/mlp.hpp"
-#include "support/compare.hpp"
-#include "support/targets.hpp"
 
 namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures;
@@ -61,9 +53,6 @@ HWY_BEFORE_NAMESPACE();
 namespace ctinfer_test::networks::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-#define CTINFER_CASE_P(NET, NAME) \
-  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
-                  fx::NAME##_expected_f64)
 
 void networks() {
   CTINFER_CASE_P(mlp_a, mlp_a_relu);
@@ -73,7 +62,6 @@ void networks() {
   CTINFER_CASE_P(mlp_e, mlp_e_seq_elu_mish);
   CTINFER_CASE_P(mlp_f, mlp_f_prelu);
 }
-#undef CTINFER_CASE_P
 
 }  // namespace ctinfer_test::networks::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -19,6 +19,17 @@
 #include <ctinfer/kernels/execute-inl.h>
 
 #include "support/compare.hpp"
+#include "support/targets.hpp"
+
+// Checks the fixture NAME (inputs, params, float32 and float64 expectations) with network
+// template NET; CTINFER_CASE for layers without parameters.
+#ifndef CTINFER_CASE
+#define CTINFER_CASE(NET, NAME) \
+  check_both<NET>(#NAME, fx::NAME##_input, {}, fx::NAME##_expected_f32, fx::NAME##_expected_f64)
+#define CTINFER_CASE_P(NET, NAME) \
+  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
+                  fx::NAME##_expected_f64)
+#endif
 
 HWY_BEFORE_NAMESPACE();
 namespace ctinfer_test::HWY_NAMESPACE {

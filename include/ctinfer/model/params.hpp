@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cstddef>
-#include <tuple>
 #include <utility>
 
 #include "ctinfer/layers/layer.hpp"
@@ -53,23 +52,14 @@ namespace detail {
 template <class Net, std::size_t I>
 using layer_params_at = layer_params_t<layer_t<Net, I>, element_t<Net>, layer_input_shape_t<Net, I>>;
 
-template <class Tuple>
-struct tuple_to_params_pack;
-template <class... P>
-struct tuple_to_params_pack<std::tuple<P...>> {
-  using type = params_pack<P...>;
-};
-
 template <class Net, class Seq = std::make_index_sequence<layer_count_v<Net>>>
-struct network_params;
+struct network_params_index;
 template <class Net, std::size_t... I>
-struct network_params<Net, std::index_sequence<I...>> {
-  using tuple = decltype(std::tuple_cat(
-      std::declval<std::conditional_t<has_params_v<layer_params_at<Net, I>>,
-                                      std::tuple<layer_params_at<Net, I>>, std::tuple<>>>()...));
-  using type = typename tuple_to_params_pack<tuple>::type;
-  // For each layer, the index of its parameters in the pack (or npos).
+struct network_params_index<Net, std::index_sequence<I...>> {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::size_t count = (std::size_t{0} + ... + has_params_v<layer_params_at<Net, I>>);
+  // For each layer, the index of its parameters in the pack (or npos); then, for each
+  // parameterised layer, its layer index.
   static constexpr std::array<std::size_t, sizeof...(I) + 1> index = [] {
     constexpr bool has[] = {has_params_v<layer_params_at<Net, I>>..., false};
     std::array<std::size_t, sizeof...(I) + 1> out{};
@@ -78,6 +68,20 @@ struct network_params<Net, std::index_sequence<I...>> {
     out[sizeof...(I)] = npos;
     return out;
   }();
+  static constexpr std::array<std::size_t, count + 1> layers = [] {
+    std::array<std::size_t, count + 1> out{};
+    for (std::size_t i = 0; i < sizeof...(I); ++i)
+      if (index[i] != npos) out[index[i]] = i;
+    return out;
+  }();
+};
+
+// The pack holds the parameterised layers only, selected by index (no tuple_cat: flat).
+template <class Net, class Seq = std::make_index_sequence<network_params_index<Net>::count>>
+struct network_params;
+template <class Net, std::size_t... J>
+struct network_params<Net, std::index_sequence<J...>> : network_params_index<Net> {
+  using type = params_pack<layer_params_at<Net, network_params_index<Net>::layers[J]>...>;
 };
 }  // namespace detail
 

@@ -62,6 +62,7 @@ template <std::size_t N>
 struct network_plan {
   static constexpr std::size_t max_steps = N + 1;
   std::array<kernels::step, max_steps> steps{};
+  std::array<std::size_t, max_steps> step_layer{};  // the layer that opened each step
   std::size_t step_count = 0;
   std::array<std::size_t, N + 1> op_layers{};  // layer indices of the epilogue ops, by step
   std::size_t op_count = 0;
@@ -95,6 +96,7 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
         s.cols = li.out_last;
         s.bias = li.bias;
         s.first_op = plan.op_count;
+        plan.step_layer[plan.step_count] = i;
         plan.steps[plan.step_count++] = s;
         open = true;
         break;
@@ -151,20 +153,9 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
   for (std::size_t s = 0; s < plan.step_count; ++s) {
     kernels::step& st = plan.steps[s];
     if (st.kind != step_kind::gemm) continue;
-    // The Dense layer of this step is the layer whose first epilogue op follows it; find it
-    // by walking the layers in order (steps and dense layers are in the same order).
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-      if (layers[i].kind != layer_kind::dense) continue;
-      std::size_t gemm_index = 0;
-      for (std::size_t t = 0; t < s; ++t) gemm_index += plan.steps[t].kind == step_kind::gemm;
-      if (seen++ == gemm_index) {
-        st.weight_offset = plan.packed_offset[i];
-        st.bias_offset = st.weight_offset +
-                         kernels::round_up(kernels::padded_outputs<T>(st.cols) * st.k, align);
-        break;
-      }
-    }
+    st.weight_offset = plan.packed_offset[plan.step_layer[s]];
+    st.bias_offset =
+        st.weight_offset + kernels::round_up(kernels::padded_outputs<T>(st.cols) * st.k, align);
   }
 
   // Memory plan. Sizes are rounded to 64 bytes so every buffer starts aligned.
