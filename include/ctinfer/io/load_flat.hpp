@@ -20,6 +20,15 @@
 
 namespace ctinfer {
 
+namespace detail {
+// One out-of-line copy for every tensor of every layer (not one unrolled loop per layer:
+// that costs compile time on deep networks).
+template <class T, class U>
+[[gnu::noinline]] constexpr void copy_converted(const U* from, T* to, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) to[i] = static_cast<T>(from[i]);
+}
+}  // namespace detail
+
 template <class... P, Element U>
 constexpr status load_flat(params_pack<P...>& params, std::span<const U> flat) {
   constexpr std::size_t expected = params_pack<P...>::count;
@@ -32,8 +41,7 @@ constexpr status load_flat(params_pack<P...>& params, std::span<const U> flat) {
   std::size_t at = 0;
   auto fill = [&](auto& layer) {
     for (auto tensor : layer.tensors()) {
-      using T = typename decltype(tensor)::value_type;
-      for (std::size_t i = 0; i < tensor.size(); ++i) tensor[i] = static_cast<T>(flat[at + i]);
+      detail::copy_converted(flat.data() + at, tensor.data(), tensor.size());
       at += tensor.size();
     }
   };

@@ -3,11 +3,12 @@
 //
 // Weights are packed in panels (kernels/packing.hpp). Column vector v (L lanes) of the output
 // reads panel v / (P/L), lanes (v % (P/L)) * L, stepping P elements per k.
-// - M == 1 (batch-1 GEMV): 4 column vectors x 2 interleaved k streams = 8 accumulators, so
-//   the FMA latency chain is short and every weight byte is read once, in memory order.
-// - M > 1 (GEMM): register tiles of 4 rows x 3 column vectors = 12 accumulators, each packed
-//   weight vector reused for 4 rows and each broadcast input for 3 vectors. Column groups are
-//   the outer loop so a group's weights stay in L1 while all rows pass over them.
+// - M == 1 (batch-1 GEMV): blocks of 2 or 4 column vectors with 4 or 2 interleaved k
+//   streams (8 accumulators), so FMA chains are short and every weight byte is read once, in
+//   memory order.
+// - M > 1 (GEMM): register tiles of 6 rows x 2 column vectors = 12 accumulators, each packed
+//   weight vector reused for 6 rows and each broadcast input for 2 vectors. Column pairs are
+//   the outer loop so a pair's weights stay in L1 while all rows pass over them.
 // Accumulators are named variables, not arrays: SVE vectors are sizeless.
 
 #if defined(CTINFER_KERNELS_DENSE_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -52,176 +53,165 @@ struct output_writer {
 
 }  // namespace dense_detail
 
-// Batch-1 product on packed weights.
-template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
-HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+// Where column vector v of the output starts in the packed weights (P elements per k).
+template <std::size_t K, class T>
+HWY_INLINE const T* column(const T* w, std::size_t v, std::size_t lanes_per_vector) {
   constexpr std::size_t P = kernels::panel_width<T>;
-  const hn::CappedTag<T, P> d;
-  using V = hn::Vec<decltype(d)>;
-  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  CTINFER_LANES_CONSTEXPR std::size_t per_panel = P / L;
-  CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
-  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
-  auto column = [&](std::size_t v) { return w + (v / per_panel) * K * P + (v % per_panel) * L; };
-  auto initial = [&](std::size_t v) -> V {
-    if constexpr (Bias) return hn::LoadU(d, bias + v * L);
-    return hn::Zero(d);
-  };
-
-  CTINFER_LANES_CONSTEXPR std::size_t groups = vectors / 4;
-  for (std::size_t g = 0; g < groups; ++g) {
-    const std::size_t v = 4 * g;
-    const T* p0 = column(v);
-    const T* p1 = column(v + 1);
-    const T* p2 = column(v + 2);
-    const T* p3 = column(v + 3);
-    V a0 = initial(v), a1 = initial(v + 1), a2 = initial(v + 2), a3 = initial(v + 3);
-    V b0 = hn::Zero(d), b1 = hn::Zero(d), b2 = hn::Zero(d), b3 = hn::Zero(d);
-    std::size_t k = 0;
-    for (; k + 2 <= K; k += 2) {
-      const V x0 = hn::Set(d, x[k]);
-      const V x1 = hn::Set(d, x[k + 1]);
-      const std::size_t o0 = k * P, o1 = (k + 1) * P;
-      a0 = hn::MulAdd(hn::LoadU(d, p0 + o0), x0, a0);
-      a1 = hn::MulAdd(hn::LoadU(d, p1 + o0), x0, a1);
-      a2 = hn::MulAdd(hn::LoadU(d, p2 + o0), x0, a2);
-      a3 = hn::MulAdd(hn::LoadU(d, p3 + o0), x0, a3);
-      b0 = hn::MulAdd(hn::LoadU(d, p0 + o1), x1, b0);
-      b1 = hn::MulAdd(hn::LoadU(d, p1 + o1), x1, b1);
-      b2 = hn::MulAdd(hn::LoadU(d, p2 + o1), x1, b2);
-      b3 = hn::MulAdd(hn::LoadU(d, p3 + o1), x1, b3);
-    }
-    if (k < K) {
-      const V x0 = hn::Set(d, x[k]);
-      a0 = hn::MulAdd(hn::LoadU(d, p0 + k * P), x0, a0);
-      a1 = hn::MulAdd(hn::LoadU(d, p1 + k * P), x0, a1);
-      a2 = hn::MulAdd(hn::LoadU(d, p2 + k * P), x0, a2);
-      a3 = hn::MulAdd(hn::LoadU(d, p3 + k * P), x0, a3);
-    }
-    write(hn::Add(a0, b0), 0, v * L);
-    write(hn::Add(a1, b1), 0, (v + 1) * L);
-    write(hn::Add(a2, b2), 0, (v + 2) * L);
-    write(hn::Add(a3, b3), 0, (v + 3) * L);
-  }
-  for (std::size_t v = 4 * groups; v < vectors; ++v) {
-    // Fewer than four vectors left: four k streams keep the chain short instead.
-    const T* p0 = column(v);
-    V a0 = initial(v), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
-    std::size_t k = 0;
-    for (; k + 4 <= K; k += 4) {
-      a0 = hn::MulAdd(hn::LoadU(d, p0 + k * P), hn::Set(d, x[k]), a0);
-      a1 = hn::MulAdd(hn::LoadU(d, p0 + (k + 1) * P), hn::Set(d, x[k + 1]), a1);
-      a2 = hn::MulAdd(hn::LoadU(d, p0 + (k + 2) * P), hn::Set(d, x[k + 2]), a2);
-      a3 = hn::MulAdd(hn::LoadU(d, p0 + (k + 3) * P), hn::Set(d, x[k + 3]), a3);
-    }
-    for (; k < K; ++k) a0 = hn::MulAdd(hn::LoadU(d, p0 + k * P), hn::Set(d, x[k]), a0);
-    write(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), 0, v * L);
-  }
+  const std::size_t per_panel = P / lanes_per_vector;
+  return w + (v / per_panel) * K * P + (v % per_panel) * lanes_per_vector;
 }
 
-// One register tile: R rows (<= 4) by C column vectors (<= 3), starting at (row, vector v).
-template <std::size_t R, std::size_t C, std::size_t K, bool Bias, class D, class Writer>
-HWY_INLINE void gemm_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0,
-                          const hn::TFromD<D>* HWY_RESTRICT p1,
-                          const hn::TFromD<D>* HWY_RESTRICT p2,
-                          const hn::TFromD<D>* HWY_RESTRICT bias, const hn::TFromD<D>* HWY_RESTRICT x,
-                          std::size_t row, std::size_t v, const Writer& write) {
+// Batch-1 block: Vn column vectors (1, 2 or 4), each summed over S interleaved k streams
+// (2 or 4), so the FMA dependency chains are K / S long. Stream 0 starts from the bias.
+template <std::size_t Vn, std::size_t S, std::size_t K, bool Bias, class D, class Writer>
+HWY_INLINE void gemv_block(D d, const hn::TFromD<D>* HWY_RESTRICT w,
+                           const hn::TFromD<D>* HWY_RESTRICT bias,
+                           const hn::TFromD<D>* HWY_RESTRICT x, std::size_t v,
+                           const Writer& write) {
+  static_assert((Vn == 1 || Vn == 2 || Vn == 4) && (S == 2 || S == 4) && Vn * S <= 8);
   using T = hn::TFromD<D>;
   using V = hn::Vec<D>;
   constexpr std::size_t P = kernels::panel_width<T>;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  const T* p0 = column<K>(w, v, L);
+  const T* p1 = Vn > 1 ? column<K>(w, v + 1, L) : p0;
+  const T* p2 = Vn > 2 ? column<K>(w, v + 2, L) : p0;
+  const T* p3 = Vn > 3 ? column<K>(w, v + 3, L) : p0;
   auto initial = [&](std::size_t c) -> V {
     if constexpr (Bias) return hn::LoadU(d, bias + (v + c) * L);
     return hn::Zero(d);
   };
-  const V i0 = initial(0);
-  const V i1 = C > 1 ? initial(1) : hn::Zero(d);
-  const V i2 = C > 2 ? initial(2) : hn::Zero(d);
-  V a00 = i0, a01 = i1, a02 = i2;
-  V a10 = i0, a11 = i1, a12 = i2;
-  V a20 = i0, a21 = i1, a22 = i2;
-  V a30 = i0, a31 = i1, a32 = i2;
+  V a00 = initial(0), a01 = hn::Zero(d), a02 = hn::Zero(d), a03 = hn::Zero(d);
+  V a10 = Vn > 1 ? initial(1) : hn::Zero(d), a11 = hn::Zero(d), a12 = hn::Zero(d), a13 = hn::Zero(d);
+  V a20 = Vn > 2 ? initial(2) : hn::Zero(d), a21 = hn::Zero(d);
+  V a30 = Vn > 3 ? initial(3) : hn::Zero(d), a31 = hn::Zero(d);
+  // One k: every vector of the block takes x[k] times its weights into stream `s`.
+#define CTINFER_GEMV_K(KK, A0, A1, A2, A3)                         \
+  {                                                                \
+    const V xk = hn::Set(d, x[KK]);                                \
+    const std::size_t o = (KK) * P;                                \
+    A0 = hn::MulAdd(hn::LoadU(d, p0 + o), xk, A0);                 \
+    if constexpr (Vn > 1) A1 = hn::MulAdd(hn::LoadU(d, p1 + o), xk, A1); \
+    if constexpr (Vn > 2) A2 = hn::MulAdd(hn::LoadU(d, p2 + o), xk, A2); \
+    if constexpr (Vn > 3) A3 = hn::MulAdd(hn::LoadU(d, p3 + o), xk, A3); \
+  }
+  constexpr std::size_t full = K / S * S;
+  for (std::size_t k = 0; k < full; k += S) {
+    CTINFER_GEMV_K(k, a00, a10, a20, a30)
+    CTINFER_GEMV_K(k + 1, a01, a11, a21, a31)
+    if constexpr (S > 2) {
+      CTINFER_GEMV_K(k + 2, a02, a12, a20, a30)  // S == 4 only with Vn <= 2
+      CTINFER_GEMV_K(k + 3, a03, a13, a20, a30)
+    }
+  }
+  for (std::size_t k = full; k < K; ++k) CTINFER_GEMV_K(k, a00, a10, a20, a30)
+#undef CTINFER_GEMV_K
+  write(hn::Add(hn::Add(a00, a01), hn::Add(a02, a03)), 0, v * L);
+  if constexpr (Vn > 1) write(hn::Add(hn::Add(a10, a11), hn::Add(a12, a13)), 0, (v + 1) * L);
+  if constexpr (Vn > 2) write(hn::Add(a20, a21), 0, (v + 2) * L);
+  if constexpr (Vn > 3) write(hn::Add(a30, a31), 0, (v + 3) * L);
+}
+
+// Batch-1 product on packed weights. A layer that fits in L1 is latency-bound: pairs of
+// vectors with 4 k streams (chains K/4 long). A larger one is bound by the weight stream from
+// L2: blocks of 4 vectors with 2 k streams, fewer broadcasts per weight byte.
+template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
+HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
+                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+  const hn::CappedTag<T, kernels::panel_width<T>> d;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
+  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
+  constexpr bool l1_resident = K * N * sizeof(T) <= 16 * 1024;
+  std::size_t v = 0;
+  if constexpr (!l1_resident) {
+    for (; v + 4 <= vectors; v += 4) gemv_block<4, 2, K, Bias>(d, w, bias, x, v, write);
+  }
+  for (; v + 2 <= vectors; v += 2) gemv_block<2, 4, K, Bias>(d, w, bias, x, v, write);
+  if (v < vectors) gemv_block<1, 4, K, Bias>(d, w, bias, x, v, write);
+}
+
+// One register tile: R rows (<= 6) by C column vectors (<= 2), starting at (row, vector v).
+// 6 x 2 = 12 accumulators + 2 weight vectors + 1 broadcast: 15 of AVX2's 16 registers; per k
+// 2 weight loads and 6 broadcasts feed 12 FMAs.
+template <std::size_t R, std::size_t C, std::size_t K, bool Bias, class D, class Writer>
+HWY_INLINE void gemm_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0,
+                          const hn::TFromD<D>* HWY_RESTRICT p1,
+                          const hn::TFromD<D>* HWY_RESTRICT bias, const hn::TFromD<D>* HWY_RESTRICT x,
+                          std::size_t row, std::size_t v, const Writer& write) {
+  static_assert(R >= 1 && R <= 6 && (C == 1 || C == 2));
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  constexpr std::size_t P = kernels::panel_width<T>;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  V i0, i1;
+  if constexpr (Bias) {
+    i0 = hn::LoadU(d, bias + v * L);
+    i1 = C > 1 ? hn::LoadU(d, bias + (v + 1) * L) : i0;
+  } else {
+    i0 = hn::Zero(d);
+    i1 = i0;
+  }
+  V a00 = i0, a01 = i1, a10 = i0, a11 = i1, a20 = i0, a21 = i1;
+  V a30 = i0, a31 = i1, a40 = i0, a41 = i1, a50 = i0, a51 = i1;
   const T* x0 = x + row * K;
+  // Rows past R read row 0 again; their results are never used.
   const T* x1 = x0 + (R > 1 ? K : 0);
   const T* x2 = x0 + (R > 2 ? 2 * K : 0);
   const T* x3 = x0 + (R > 3 ? 3 * K : 0);
+  const T* x4 = x0 + (R > 4 ? 4 * K : 0);
+  const T* x5 = x0 + (R > 5 ? 5 * K : 0);
+#define CTINFER_GEMM_ROW(I)                                       \
+  if constexpr (R > I) {                                          \
+    const V b = hn::Set(d, x##I[k]);                              \
+    a##I##0 = hn::MulAdd(w0, b, a##I##0);                         \
+    if constexpr (C > 1) a##I##1 = hn::MulAdd(w1, b, a##I##1);    \
+  }
   for (std::size_t k = 0; k < K; ++k) {
-    const std::size_t o = k * P;
-    const V w0 = hn::LoadU(d, p0 + o);
-    const V w1 = C > 1 ? hn::LoadU(d, p1 + o) : w0;
-    const V w2 = C > 2 ? hn::LoadU(d, p2 + o) : w0;
-    const V b0 = hn::Set(d, x0[k]);
-    a00 = hn::MulAdd(w0, b0, a00);
-    if constexpr (C > 1) a01 = hn::MulAdd(w1, b0, a01);
-    if constexpr (C > 2) a02 = hn::MulAdd(w2, b0, a02);
-    if constexpr (R > 1) {
-      const V b1 = hn::Set(d, x1[k]);
-      a10 = hn::MulAdd(w0, b1, a10);
-      if constexpr (C > 1) a11 = hn::MulAdd(w1, b1, a11);
-      if constexpr (C > 2) a12 = hn::MulAdd(w2, b1, a12);
-    }
-    if constexpr (R > 2) {
-      const V b2 = hn::Set(d, x2[k]);
-      a20 = hn::MulAdd(w0, b2, a20);
-      if constexpr (C > 1) a21 = hn::MulAdd(w1, b2, a21);
-      if constexpr (C > 2) a22 = hn::MulAdd(w2, b2, a22);
-    }
-    if constexpr (R > 3) {
-      const V b3 = hn::Set(d, x3[k]);
-      a30 = hn::MulAdd(w0, b3, a30);
-      if constexpr (C > 1) a31 = hn::MulAdd(w1, b3, a31);
-      if constexpr (C > 2) a32 = hn::MulAdd(w2, b3, a32);
-    }
+    const V w0 = hn::LoadU(d, p0 + k * P);
+    const V w1 = C > 1 ? hn::LoadU(d, p1 + k * P) : w0;
+    CTINFER_GEMM_ROW(0)
+    CTINFER_GEMM_ROW(1)
+    CTINFER_GEMM_ROW(2)
+    CTINFER_GEMM_ROW(3)
+    CTINFER_GEMM_ROW(4)
+    CTINFER_GEMM_ROW(5)
   }
-  const std::size_t c0 = v * L;
-  write(a00, row, c0);
-  if constexpr (C > 1) write(a01, row, c0 + L);
-  if constexpr (C > 2) write(a02, row, c0 + 2 * L);
-  if constexpr (R > 1) {
-    write(a10, row + 1, c0);
-    if constexpr (C > 1) write(a11, row + 1, c0 + L);
-    if constexpr (C > 2) write(a12, row + 1, c0 + 2 * L);
+#undef CTINFER_GEMM_ROW
+#define CTINFER_GEMM_STORE(I)                                    \
+  if constexpr (R > I) {                                         \
+    write(a##I##0, row + I, v * L);                              \
+    if constexpr (C > 1) write(a##I##1, row + I, (v + 1) * L);   \
   }
-  if constexpr (R > 2) {
-    write(a20, row + 2, c0);
-    if constexpr (C > 1) write(a21, row + 2, c0 + L);
-    if constexpr (C > 2) write(a22, row + 2, c0 + 2 * L);
-  }
-  if constexpr (R > 3) {
-    write(a30, row + 3, c0);
-    if constexpr (C > 1) write(a31, row + 3, c0 + L);
-    if constexpr (C > 2) write(a32, row + 3, c0 + 2 * L);
-  }
+  CTINFER_GEMM_STORE(0)
+  CTINFER_GEMM_STORE(1)
+  CTINFER_GEMM_STORE(2)
+  CTINFER_GEMM_STORE(3)
+  CTINFER_GEMM_STORE(4)
+  CTINFER_GEMM_STORE(5)
+#undef CTINFER_GEMM_STORE
 }
 
 template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
-  constexpr std::size_t P = kernels::panel_width<T>;
-  const hn::CappedTag<T, P> d;
+                       T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+  const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  CTINFER_LANES_CONSTEXPR std::size_t per_panel = P / L;
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
-  auto column = [&](std::size_t v) { return w + (v / per_panel) * K * P + (v % per_panel) * L; };
-  constexpr std::size_t full_rows = M / 4 * 4;
+  constexpr std::size_t full_rows = M / 6 * 6;
   constexpr std::size_t rest = M - full_rows;
 
+  // Column pairs outside, rows inside: a pair's weights stay in L1 while every row passes.
   auto rows_pass = [&]<std::size_t C>(std::size_t v) {
-    const T* p0 = column(v);
-    const T* p1 = C > 1 ? column(v + 1) : p0;
-    const T* p2 = C > 2 ? column(v + 2) : p0;
-    for (std::size_t r = 0; r < full_rows; r += 4)
-      gemm_tile<4, C, K, Bias>(d, p0, p1, p2, bias, x, r, v, write);
-    if constexpr (rest == 3) gemm_tile<3, C, K, Bias>(d, p0, p1, p2, bias, x, full_rows, v, write);
-    if constexpr (rest == 2) gemm_tile<2, C, K, Bias>(d, p0, p1, p2, bias, x, full_rows, v, write);
-    if constexpr (rest == 1) gemm_tile<1, C, K, Bias>(d, p0, p1, p2, bias, x, full_rows, v, write);
+    const T* p0 = column<K>(w, v, L);
+    const T* p1 = C > 1 ? column<K>(w, v + 1, L) : p0;
+    for (std::size_t r = 0; r < full_rows; r += 6) gemm_tile<6, C, K, Bias>(d, p0, p1, bias, x, r, v, write);
+    if constexpr (rest > 0) gemm_tile<rest, C, K, Bias>(d, p0, p1, bias, x, full_rows, v, write);
   };
   std::size_t v = 0;
-  for (; v + 3 <= vectors; v += 3) rows_pass.template operator()<3>(v);
-  if (vectors - v == 2) rows_pass.template operator()<2>(v);
-  if (vectors - v == 1) rows_pass.template operator()<1>(v);
+  for (; v + 2 <= vectors; v += 2) rows_pass.template operator()<2>(v);
+  if (v < vectors) rows_pass.template operator()<1>(v);
 }
 
 // Dense step: picks the batch-1 or the tiled kernel at compile time.

@@ -44,16 +44,39 @@ struct buffers {
   }
 };
 
+// Out-of-line copies of the kernels. Small networks inline every step into one function
+// (no calls on a path of a few dozen nanoseconds); larger ones call these, so the compiler
+// optimises many small functions instead of one huge one, and identical layers share code.
+template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
+HWY_NOINLINE void dense_outlined(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
+                                 const T* HWY_RESTRICT x, T* HWY_RESTRICT y,
+                                 const T* HWY_RESTRICT packed) {
+  dense<M, K, N, Bias, Epilogue>(w, bias, x, y, packed);
+}
+template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
+HWY_NOINLINE void elementwise_outlined(const T* x, T* y, const T* HWY_RESTRICT packed) {
+  elementwise<Rows, Cols, Epilogue>(x, y, packed);
+}
+inline constexpr std::size_t max_inlined_steps = 8;
+
 template <class T, const auto& Plan, std::size_t S, class Epilogue>
 HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
   constexpr kernels::step st = Plan.steps[S];
+  constexpr bool inline_steps = Plan.step_count <= max_inlined_steps;
   const T* src = b.source(st.src);
   T* dst = b.destination(st.dst);
   if constexpr (st.kind == kernels::step_kind::gemm) {
-    dense<st.rows, st.k, st.cols, st.bias, Epilogue>(packed + st.weight_offset,
-                                                     packed + st.bias_offset, src, dst, packed);
+    const T* w = packed + st.weight_offset;
+    const T* bias = packed + st.bias_offset;
+    if constexpr (inline_steps)
+      dense<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed);
+    else
+      dense_outlined<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed);
   } else if constexpr (st.kind == kernels::step_kind::elementwise) {
-    elementwise<st.rows, st.cols, Epilogue>(src, dst, packed);
+    if constexpr (inline_steps)
+      elementwise<st.rows, st.cols, Epilogue>(src, dst, packed);
+    else
+      elementwise_outlined<st.rows, st.cols, Epilogue>(src, dst, packed);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||
                        st.kind == kernels::step_kind::log_softmax) {
     softmax<st.rows, st.cols, st.kind == kernels::step_kind::log_softmax>(src, dst);

@@ -26,9 +26,10 @@ constexpr std::size_t padded_outputs(std::size_t n) {
   return round_up(n, panel_width<T>);
 }
 
-// Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements.
+// Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
+// copy serves every layer of a network.
 template <class T, class U>
-constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out) {
+[[gnu::noinline]] constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out) {
   constexpr std::size_t P = panel_width<T>;
   const std::size_t panels = padded_outputs<T>(n) / P;
   for (std::size_t p = 0; p < panels; ++p)
