@@ -70,7 +70,6 @@ namespace ctinfer_test::layers::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-                  fx::NAME##_expected_f64)
 
 void activations() {
   CTINFER_CASE(identity, act_identity);

@@ -56,7 +56,6 @@ namespace ctinfer_test::layers::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-                  fx::NAME##_expected_f64)
 
 void dense() {
   CTINFER_CASE_P(dense_1_1, dense_1_1);

@@ -53,7 +53,6 @@ HWY_BEFORE_NAMESPACE();
 namespace ctinfer_test::networks::HWY_NAMESPACE {
 using ctinfer_test::HWY_NAMESPACE::check_both;
 
-
 void networks() {
   CTINFER_CASE_P(mlp_a, mlp_a_relu);
   CTINFER_CASE_P(mlp_b, mlp_b_tanh_gelu_softmax);

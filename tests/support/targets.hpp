@@ -18,7 +18,7 @@ namespace ctinfer_test {
 template <class Body>
 int for_each_target(Body body) {
   int ran = 0;
-  for (std::uint32_t target : hwy::SupportedAndGeneratedTargets()) {
+  for (const auto target : hwy::SupportedAndGeneratedTargets()) {  // int64_t in Highway 1.0.3
     hwy::SetSupportedTargetsForTest(target);
     const std::string name = hwy::TargetName(target);
     INFO("SIMD target " << name << " (bit " << target << ")");
