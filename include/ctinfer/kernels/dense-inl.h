@@ -112,9 +112,13 @@ HWY_INLINE void gemv_block(D d, const hn::TFromD<D>* HWY_RESTRICT w,
   if constexpr (Vn > 3) write(hn::Add(a30, a31), 0, (v + 3) * L);
 }
 
-// Batch-1 product on packed weights. A layer that fits in L1 is latency-bound: pairs of
-// vectors with 4 k streams (chains K/4 long). A larger one is bound by the weight stream from
-// L2: blocks of 4 vectors with 2 k streams, fewer broadcasts per weight byte.
+// Batch-1 product on packed weights. Two block shapes, both with 8 accumulators:
+// - 4 column vectors x 2 k streams: each x[k] is broadcast once per 4 vectors, which keeps
+//   the load ports for the weights (what matters when the weights stream from L2, or when
+//   there are enough blocks for the out-of-order core to overlap their chains);
+// - 2 column vectors x 4 k streams: FMA chains half as long, for small layers whose time is
+//   the dependency chain (measured in bench/: 16-32-16 float nets run faster this way, the
+//   same net in double, with twice the vectors, slower).
 template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
                      T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
@@ -123,10 +127,10 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const 
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
   constexpr bool l1_resident = K * N * sizeof(T) <= 16 * 1024;
+  const bool wide_blocks = !l1_resident || vectors >= 8;
   std::size_t v = 0;
-  if constexpr (!l1_resident) {
+  if (wide_blocks)
     for (; v + 4 <= vectors; v += 4) gemv_block<4, 2, K, Bias>(d, w, bias, x, v, write);
-  }
   for (; v + 2 <= vectors; v += 2) gemv_block<2, 4, K, Bias>(d, w, bias, x, v, write);
   if (v < vectors) gemv_block<1, 4, K, Bias>(d, w, bias, x, v, write);
 }
