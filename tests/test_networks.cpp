@@ -1,7 +1,7 @@
 // Whole networks against PyTorch (tests/fixtures/mlp.hpp, made by
 // tests/reference/make_fixtures.py), on every SIMD target this machine runs, float and double:
 // fused Dense+activation steps, standalone elementwise steps, Softmax/LogSoftmax, Flatten,
-// GEMM on sequences and per-channel PReLU in an epilogue. Tolerances as in test_layers.cpp
+// GEMM on sequences, per-channel PReLU in an epilogue and Reshape (as nn.Unflatten). Tolerances as in test_layers.cpp
 // (tests/support/compare.hpp), scaled for the deeper sums where stated.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "tests/test_networks.cpp"
@@ -36,6 +36,8 @@ template <class T> using mlp_e = ci::Sequential<ci::Input<ci::Shape<6, 10>, T>,
     ci::Dense<12>, ci::ELU, ci::Dense<7>, ci::Mish>;
 template <class T> using mlp_f = ci::Sequential<ci::Input<ci::Shape<5>, T>,
     ci::Dense<8>, ci::PReLU::per_channel, ci::Dense<3>>;
+template <class T> using mlp_g = ci::Sequential<ci::Input<ci::Shape<12>, T>,
+    ci::Dense<12>, ci::HardSwish, ci::Reshape<ci::Shape<3, 4>>, ci::Dense<5>, ci::Softmax>;
 // clang-format on
 
 static_assert(ci::param_count_v<mlp_a<float>> == fx::mlp_a_relu_param_count);
@@ -44,7 +46,9 @@ static_assert(ci::param_count_v<mlp_c<double>> == fx::mlp_c_leaky_sigmoid_logsof
 static_assert(ci::param_count_v<mlp_d<float>> == fx::mlp_d_flatten_silu_param_count);
 static_assert(ci::param_count_v<mlp_e<float>> == fx::mlp_e_seq_elu_mish_param_count);
 static_assert(ci::param_count_v<mlp_f<float>> == fx::mlp_f_prelu_param_count);
+static_assert(ci::param_count_v<mlp_g<float>> == fx::mlp_g_reshape_softmax_param_count);
 static_assert(std::is_same_v<ci::output_shape_t<mlp_e<float>>, ci::Shape<6, 7>>);
+static_assert(std::is_same_v<ci::output_shape_t<mlp_g<double>>, ci::Shape<3, 5>>);
 }  // namespace ctinfer_test::networks
 
 #endif  // CTINFER_TEST_NETWORKS_ONCE_
@@ -60,6 +64,7 @@ void networks() {
   CTINFER_CASE_P(mlp_d, mlp_d_flatten_silu);
   CTINFER_CASE_P(mlp_e, mlp_e_seq_elu_mish);
   CTINFER_CASE_P(mlp_f, mlp_f_prelu);
+  CTINFER_CASE_P(mlp_g, mlp_g_reshape_softmax);
 }
 
 }  // namespace ctinfer_test::networks::HWY_NAMESPACE

@@ -305,6 +305,11 @@ def mlp_cases():
         ("mlp_f_prelu",
          seq("Linear(5, 8)", "PReLU(8)", "Linear(8, 3)"), (5,),
          PRELU_NOTE + "\nPReLU channel axis = the 8 features"),
+        ("mlp_g_reshape_softmax",
+         seq("Linear(12, 12)", "Hardswish()", "Unflatten(1, (3, 4))", "Linear(4, 5)",
+             "Softmax(dim=-1)"), (12,),
+         "Unflatten(1, (3, 4)) on the batched (1, 12) is ci::Reshape<ci::Shape<3, 4>>; the\n"
+         "second Linear and the Softmax then act on each of the 3 rows"),
     ]
     cases = []
     for name, expr, shape, note in specs:
