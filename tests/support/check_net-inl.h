@@ -35,25 +35,36 @@ HWY_BEFORE_NAMESPACE();
 namespace ctinfer_test::HWY_NAMESPACE {
 namespace ci = ctinfer;
 
+// Outputs of Net for input x and parameters `flat` (load_flat order): on this target and
+// through the scalar reference.
+template <class Net>
+struct both_outputs {
+  using T = ci::element_t<Net>;
+  std::array<T, ci::output_shape_t<Net>::size> simd{}, reference{};
+};
+template <class Net, class U>
+both_outputs<Net> run_both(std::span<const U> flat,
+                           const std::array<ci::element_t<Net>, ci::input_shape_t<Net>::size>& x) {
+  auto p = std::make_unique<ci::params_t<Net>>();
+  const ci::status st = ci::load_flat(*p, flat);
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  auto model = std::make_unique<ci::Model<Net, ctinfer::HWY_NAMESPACE::target_dispatch>>(*p);
+  return {(*model)(x), ci::infer<Net>(*p, x)};
+}
+
 // Runs Net on this target and through the scalar reference; both against PyTorch.
 template <class Net>
 void check_net(const char* name, std::span<const double> input, std::span<const double> params,
                std::span<const double> expected, tolerance tol) {
   using T = ci::element_t<Net>;
   INFO("case " << std::string(name) + (sizeof(T) == 4 ? " (float)" : " (double)"));
-  auto p = std::make_unique<ci::params_t<Net>>();
-  const ci::status st = ci::load_flat(*p, params);
-  REQUIRE_MESSAGE(st.ok(), st.message());
   std::array<T, ci::input_shape_t<Net>::size> x{};
   REQUIRE(input.size() == x.size());
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(input[i]);
-
-  auto model = std::make_unique<ci::Model<Net, ctinfer::HWY_NAMESPACE::target_dispatch>>(*p);
-  const auto y = (*model)(x);
-  check_close("SIMD vs PyTorch", std::span<const T>(y), expected, tol);
-  const auto r = ci::infer<Net>(*p, x);
-  check_close("reference vs PyTorch", std::span<const T>(r), expected, tol);
-  check_close("SIMD vs reference", std::span<const T>(y), std::span<const T>(r), tol);
+  const auto out = run_both<Net>(params, x);
+  check_close("SIMD vs PyTorch", std::span<const T>(out.simd), expected, tol);
+  check_close("reference vs PyTorch", std::span<const T>(out.reference), expected, tol);
+  check_close("SIMD vs reference", std::span<const T>(out.simd), std::span<const T>(out.reference), tol);
 }
 
 // Runs Net on this target against the scalar reference alone, on deterministic pseudo-random
@@ -69,14 +80,10 @@ void check_against_reference(const char* name, tolerance tol) {
   };
   auto flat = std::make_unique<std::array<T, ci::param_count_v<Net>>>();
   for (auto& v : *flat) v = next();
-  auto p = std::make_unique<ci::params_t<Net>>();
-  REQUIRE(ci::load_flat(*p, *flat).ok());
   std::array<T, ci::input_shape_t<Net>::size> x{};
   for (auto& v : x) v = next();
-  auto model = std::make_unique<ci::Model<Net, ctinfer::HWY_NAMESPACE::target_dispatch>>(*p);
-  const auto y = (*model)(x);
-  const auto r = ci::infer<Net>(*p, x);
-  check_close("SIMD vs reference", std::span<const T>(y), std::span<const T>(r), tol);
+  const auto out = run_both<Net>(std::span<const T>(*flat), x);
+  check_close("SIMD vs reference", std::span<const T>(out.simd), std::span<const T>(out.reference), tol);
 }
 
 template <template <class> class Net>

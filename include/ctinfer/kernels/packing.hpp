@@ -26,6 +26,13 @@ constexpr std::size_t padded_outputs(std::size_t n) {
   return round_up(n, panel_width<T>);
 }
 
+// Elements a packed Dense weight W[n][k] occupies, rounded so what follows stays aligned. The
+// bias (padded_outputs<T>(n) values, zero past n) starts right after it.
+template <class T>
+constexpr std::size_t packed_weight_size(std::size_t n, std::size_t k) {
+  return round_up(padded_outputs<T>(n) * k, packed_alignment<T>);
+}
+
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
 // copy serves every layer of a network.
 template <class T, class U>

@@ -130,9 +130,7 @@ class Model {
       constexpr std::size_t n = L::features, k = In::last;
       kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at);
       if constexpr (L::has_bias) {
-        constexpr std::size_t bias_at =
-            at + kernels::round_up(kernels::padded_outputs<element_type>(n) * k,
-                                   kernels::packed_alignment<element_type>);
+        constexpr std::size_t bias_at = at + kernels::packed_weight_size<element_type>(n, k);
         for (std::size_t o = 0; o < n; ++o) packed_[bias_at + o] = p.bias[o];
       }
     } else if constexpr (L::kind == layer_kind::elementwise) {

@@ -141,9 +141,8 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     const layer_info& li = layers[i];
     plan.packed_offset[i] = packed;
     if (li.kind == layer_kind::dense) {
-      const std::size_t padded = kernels::padded_outputs<T>(li.out_last);
-      packed += kernels::round_up(padded * li.in_last, align);
-      if (li.bias) packed += kernels::round_up(padded, align);
+      packed += kernels::packed_weight_size<T>(li.out_last, li.in_last);
+      if (li.bias) packed += kernels::round_up(kernels::padded_outputs<T>(li.out_last), align);
     } else if (li.prelu) {
       packed += kernels::round_up(li.prelu_channels, align);
     }
@@ -154,8 +153,7 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     kernels::step& st = plan.steps[s];
     if (st.kind != step_kind::gemm) continue;
     st.weight_offset = plan.packed_offset[plan.step_layer[s]];
-    st.bias_offset =
-        st.weight_offset + kernels::round_up(kernels::padded_outputs<T>(st.cols) * st.k, align);
+    st.bias_offset = st.weight_offset + kernels::packed_weight_size<T>(st.cols, st.k);
   }
 
   // Memory plan. Sizes are rounded to 64 bytes so every buffer starts aligned.
