@@ -25,6 +25,7 @@ enum class unary_op {
   softplus,      // alpha = beta, beta = threshold (PyTorch's names)
   softsign,
   prelu,         // slopes come from the packed weights
+  batch_norm,    // y = x * scale[c] + shift[c], both from the packed weights
 };
 
 // SELU's constants, as PyTorch defines them.

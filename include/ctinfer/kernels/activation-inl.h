@@ -108,21 +108,29 @@ HWY_INLINE V apply_unary(D d, V x) {
   }
 }
 
+// The per-channel values (at `values`) of the elements of a vector at (row, col).
+template <class Op, class D>
+HWY_INLINE hn::Vec<D> channel_vector(D d, const hn::TFromD<D>* HWY_RESTRICT values, std::size_t row,
+                                     std::size_t col) {
+  if constexpr (Op::mode == kernels::slope_mode::single)
+    return hn::Set(d, values[0]);
+  else if constexpr (Op::mode == kernels::slope_mode::per_column)
+    return hn::LoadU(d, values + col);  // a panel of slack past the last channel
+  else
+    return hn::Set(d, values[row / Op::rows_per_channel]);
+}
+
 // One op of an epilogue on the vector at (row, col).
 template <class Op, class D, class V>
 HWY_INLINE V apply_op(D d, V x, const hn::TFromD<D>* HWY_RESTRICT packed, std::size_t row,
                       std::size_t col) {
   if constexpr (Op::op == unary_op::prelu) {
-    using T = hn::TFromD<D>;
-    const T* slopes = packed + Op::offset;
-    V slope;
-    if constexpr (Op::mode == kernels::slope_mode::single)
-      slope = hn::Set(d, slopes[0]);
-    else if constexpr (Op::mode == kernels::slope_mode::per_column)
-      slope = hn::LoadU(d, slopes + col);  // slopes are zero-padded to 64 bytes
-    else
-      slope = hn::Set(d, slopes[row / Op::rows_per_channel]);
+    const V slope = channel_vector<Op>(d, packed + Op::offset, row, col);
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, slope));
+  } else if constexpr (Op::op == unary_op::batch_norm) {
+    const V scale = channel_vector<Op>(d, packed + Op::offset, row, col);
+    const V shift = channel_vector<Op>(d, packed + Op::offset + Op::stride, row, col);
+    return hn::MulAdd(x, scale, shift);
   } else {
     (void)packed, (void)row, (void)col;
     return apply_unary<Op>(d, x);

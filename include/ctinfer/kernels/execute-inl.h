@@ -17,7 +17,9 @@
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/activation-inl.h"
+#include "ctinfer/kernels/conv-inl.h"
 #include "ctinfer/kernels/dense-inl.h"
+#include "ctinfer/kernels/pool-inl.h"
 #include "ctinfer/kernels/program.hpp"
 #include "ctinfer/kernels/softmax-inl.h"
 #include "ctinfer/kernels/steps.hpp"
@@ -77,6 +79,16 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
       elementwise<st.rows, st.cols, Epilogue>(src, dst, packed);
     else
       elementwise_outlined<st.rows, st.cols, Epilogue>(src, dst, packed);
+  } else if constexpr (st.kind == kernels::step_kind::conv) {
+    conv<kernels::step_ref<Plan, S>, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed);
+  } else if constexpr (st.kind == kernels::step_kind::depthwise) {
+    depthwise<kernels::step_ref<Plan, S>, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst,
+                                                    packed);
+  } else if constexpr (st.kind == kernels::step_kind::max_pool || st.kind == kernels::step_kind::avg_pool) {
+    pool<kernels::step_ref<Plan, S>, Epilogue>(src, dst, packed);
+  } else if constexpr (st.kind == kernels::step_kind::global_max_pool ||
+                       st.kind == kernels::step_kind::global_avg_pool) {
+    global_pool<kernels::step_ref<Plan, S>, Epilogue>(src, dst, packed);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||
                        st.kind == kernels::step_kind::log_softmax) {
     softmax<st.rows, st.cols, st.kind == kernels::step_kind::log_softmax>(src, dst);

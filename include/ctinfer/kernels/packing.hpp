@@ -33,18 +33,77 @@ constexpr std::size_t packed_weight_size(std::size_t n, std::size_t k) {
   return round_up(padded_outputs<T>(n) * k, packed_alignment<T>);
 }
 
+// Elements one per-channel vector (PReLU slopes, BatchNorm scales or shifts) of C channels
+// occupies: a panel more than C, so a vector load at any channel stays inside it.
+template <class T>
+constexpr std::size_t channel_values_size(std::size_t c) {
+  return round_up(c, packed_alignment<T>) + panel_width<T>;
+}
+
+// A convolution's weight, per group g: panels of the group's outputs over the taps,
+// [g][panel][kh][kw][c][P] - for one group of 1x1 taps, exactly a Dense weight. Depthwise
+// weights are [kh][kw][channels padded to a panel].
+template <class T>
+constexpr std::size_t packed_conv_weight_size(std::size_t groups, std::size_t outputs_per_group,
+                                              std::size_t taps_per_output) {
+  return round_up(groups * padded_outputs<T>(outputs_per_group) * taps_per_output, packed_alignment<T>);
+}
+template <class T>
+constexpr std::size_t packed_conv_bias_size(std::size_t groups, std::size_t outputs_per_group) {
+  return round_up(groups * padded_outputs<T>(outputs_per_group), packed_alignment<T>);
+}
+
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
 // copy serves every layer of a network.
+// scale[o], if given, multiplies output o's weights (a folded BatchNorm).
 template <class T, class U>
-[[gnu::noinline]] constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out) {
+[[gnu::noinline]] constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out,
+                                                   const double* scale = nullptr) {
   constexpr std::size_t P = panel_width<T>;
   const std::size_t panels = padded_outputs<T>(n) / P;
   for (std::size_t p = 0; p < panels; ++p)
     for (std::size_t kk = 0; kk < k; ++kk)
       for (std::size_t j = 0; j < P; ++j) {
         const std::size_t o = p * P + j;
-        out[(p * k + kk) * P + j] = o < n ? static_cast<T>(w[o * k + kk]) : T(0);
+        out[(p * k + kk) * P + j] = o >= n ? T(0)
+                                   : scale ? static_cast<T>(static_cast<double>(w[o * k + kk]) * scale[o])
+                                           : static_cast<T>(w[o * k + kk]);
       }
+}
+
+// Pack a convolution weight W[out][c][taps] (taps = kh * kw, PyTorch's order) for the direct
+// kernel: per group, panels of P outputs, for every tap then every input channel of the group.
+// scale[o] multiplies output o's weights (a folded BatchNorm; 1 otherwise).
+template <class T, class U>
+[[gnu::noinline]] constexpr void pack_conv_weight(const U* w, const double* scale, std::size_t groups,
+                                                  std::size_t outputs_per_group, std::size_t channels_per_group,
+                                                  std::size_t taps, T* out) {
+  constexpr std::size_t P = panel_width<T>;
+  const std::size_t panels = padded_outputs<T>(outputs_per_group) / P;
+  const std::size_t per_output = channels_per_group * taps;
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t p = 0; p < panels; ++p)
+      for (std::size_t t = 0; t < taps; ++t)
+        for (std::size_t c = 0; c < channels_per_group; ++c)
+          for (std::size_t j = 0; j < P; ++j) {
+            const std::size_t o = p * P + j;
+            T v = T(0);
+            if (o < outputs_per_group) {
+              const std::size_t oc = g * outputs_per_group + o;
+              v = static_cast<T>(static_cast<double>(w[oc * per_output + c * taps + t]) * scale[oc]);
+            }
+            *out++ = v;
+          }
+}
+
+// Depthwise weight W[channels][taps] as [taps][channels padded to a panel].
+template <class T, class U>
+[[gnu::noinline]] constexpr void pack_depthwise_weight(const U* w, const double* scale, std::size_t channels,
+                                                       std::size_t taps, T* out) {
+  const std::size_t padded = padded_outputs<T>(channels);
+  for (std::size_t t = 0; t < taps; ++t)
+    for (std::size_t c = 0; c < padded; ++c)
+      out[t * padded + c] = c < channels ? static_cast<T>(static_cast<double>(w[c * taps + t]) * scale[c]) : T(0);
 }
 
 }  // namespace ctinfer::kernels

@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "ctinfer/core/unary_op.hpp"
+#include "ctinfer/core/window.hpp"
 
 namespace ctinfer::kernels {
 
@@ -24,7 +25,21 @@ enum class step_kind {
   softmax,      // each row of (rows, cols), then the epilogue
   log_softmax,
   copy,         // y = x (a network made of views only)
+  conv,         // direct convolution over `window` on packed weights, then the epilogue
+  depthwise,    // convolution with one input and one output channel per group
+  max_pool,     // pooling over `window`, then the epilogue
+  avg_pool,
+  global_max_pool,  // every spatial position of a channel (window = the whole input)
+  global_avg_pool,
 };
+
+// Steps over (C, H, W) tensors (conv and pooling) read and write either PyTorch's
+// channels-first layout or channels-last (H, W, C), which their kernels vectorise best: the
+// planner keeps tensors channels-last between such steps and channels-first everywhere else.
+constexpr bool is_window_step(step_kind k) {
+  return k == step_kind::conv || k == step_kind::depthwise || k == step_kind::max_pool ||
+         k == step_kind::avg_pool || k == step_kind::global_max_pool || k == step_kind::global_avg_pool;
+}
 
 struct step {
   step_kind kind = step_kind::copy;
@@ -33,13 +48,23 @@ struct step {
   std::size_t weight_offset = 0, bias_offset = 0;  // in the packed weights
   location src{}, dst{};
   std::size_t first_op = 0, op_count = 0;  // epilogue: ops [first_op, first_op + op_count)
+  std::size_t in_size = 0, out_size = 0;    // elements read and written
+  window_geometry window{};                 // window steps only
+  bool src_channels_last = false, dst_channels_last = false;
 };
 
-// How PReLU finds the slope of an element at (row, col) of a step's (rows, cols) view.
+// A step as a type, for kernels that take the whole description at compile time.
+template <const auto& Plan, std::size_t S>
+struct step_ref {
+  static constexpr step value = Plan.steps[S];
+};
+
+// How a per-channel op (PReLU, BatchNorm) finds the channel of an element at (row, col) of a
+// step's (rows, cols) view.
 enum class slope_mode {
-  single,        // one slope for everything
-  per_column,    // slope[col] (a rank-1 shape: the channel is the feature)
-  per_row_group  // slope[row / rows_per_channel] (channel-first shapes of rank >= 2)
+  single,        // one value for everything
+  per_column,    // value[col] (rank-1 shapes, and window steps: col is the channel)
+  per_row_group  // value[row / rows_per_channel] (channel-first shapes of rank >= 2)
 };
 
 // Epilogue operations, as types, so that each step's chain compiles to straight-line code.
@@ -51,10 +76,13 @@ struct unary {
   static constexpr double alpha = Constants::alpha;
   static constexpr double beta = Constants::beta;
 };
-template <std::size_t SlopeOffset, slope_mode Mode, std::size_t RowsPerChannel>
-struct prelu_slopes {
-  static constexpr unary_op op = unary_op::prelu;
-  static constexpr std::size_t offset = SlopeOffset;
+// PReLU (slopes at Offset) or BatchNorm (scales at Offset, shifts at Offset + Stride): values
+// per channel in the packed weights.
+template <unary_op Op, std::size_t Offset, std::size_t Stride, slope_mode Mode, std::size_t RowsPerChannel>
+struct channel_values {
+  static constexpr unary_op op = Op;
+  static constexpr std::size_t offset = Offset;
+  static constexpr std::size_t stride = Stride;
   static constexpr slope_mode mode = Mode;
   static constexpr std::size_t rows_per_channel = RowsPerChannel;
 };

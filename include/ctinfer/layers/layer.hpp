@@ -27,6 +27,8 @@ enum class layer_kind {
   elementwise,  // y[i] = f(x[i]) (possibly with per-channel parameters)
   rowwise,      // a function of each row of the last axis (Softmax, LogSoftmax)
   view,         // a new shape over the same values (Flatten, Reshape): costs nothing
+  conv,         // a convolution over the spatial axes of (C, L) or (C, H, W)
+  pool,         // max or average pooling over the spatial axes (windows or global)
 };
 
 template <class L>

@@ -120,25 +120,86 @@ class Model {
     }(std::make_index_sequence<layer_count_v<Net>>{});
   }
 
+  // The per-output scale and shift of the BatchNorm folded into layer I (1 and 0 if none).
+  template <std::size_t I, std::size_t Outputs>
+  constexpr void folded_batch_norm(const params_t<Net>& params, std::array<double, Outputs>& scale,
+                                   std::array<double, Outputs>& shift) const {
+    if constexpr (I + 1 < layer_count_v<Net> && plan_v<Net>.folded[I + 1]) {
+      using BN = layer_t<Net, I + 1>;
+      const auto& bn = layer_params<I + 1, Net>(params);
+      for (std::size_t o = 0; o < Outputs; ++o) {
+        scale[o] = BN::scale(bn, o);
+        shift[o] = BN::shift(bn, o);
+      }
+    } else {
+      for (std::size_t o = 0; o < Outputs; ++o) {
+        scale[o] = 1.0;
+        shift[o] = 0.0;
+      }
+    }
+  }
+
   template <std::size_t I>
   constexpr void pack_layer(const params_t<Net>& params) {
     using L = layer_t<Net, I>;
     using In = layer_input_shape_t<Net, I>;
-    constexpr std::size_t at = plan_v<Net>.packed_offset[I];
+    constexpr auto& plan = plan_v<Net>;
+    constexpr std::size_t at = plan.packed_offset[I];
     if constexpr (L::kind == layer_kind::dense) {
       const auto& p = layer_params<I, Net>(params);
       constexpr std::size_t n = L::features, k = In::last;
-      kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at);
-      if constexpr (L::has_bias) {
+      constexpr bool folded = I + 1 < layer_count_v<Net> && plan.folded[I + 1];
+      std::array<double, n> scale{}, shift{};
+      folded_batch_norm<I>(params, scale, shift);
+      kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr);
+      if constexpr (L::has_bias || folded) {
         constexpr std::size_t bias_at = at + kernels::packed_weight_size<element_type>(n, k);
-        for (std::size_t o = 0; o < n; ++o) packed_[bias_at + o] = p.bias[o];
+        for (std::size_t o = 0; o < n; ++o) {
+          const double b = L::has_bias ? static_cast<double>(p.bias[o]) : 0.0;
+          packed_[bias_at + o] = static_cast<element_type>(b * scale[o] + shift[o]);
+        }
+      }
+    } else if constexpr (L::kind == layer_kind::conv) {
+      const auto& p = layer_params<I, Net>(params);
+      constexpr kernels::step st = plan.steps[plan.layer_step[I]];
+      constexpr window_geometry g = st.window;
+      constexpr std::size_t taps = g.kernel_h * g.kernel_w, oc = g.out_channels;
+      constexpr std::size_t ocg = oc / g.groups, icg = g.in_channels / g.groups;
+      std::array<double, oc> scale{}, shift{};
+      folded_batch_norm<I>(params, scale, shift);
+      element_type* bias = packed_.data() + st.bias_offset;
+      if constexpr (st.kind == kernels::step_kind::depthwise) {
+        kernels::pack_depthwise_weight(p.weight.data(), scale.data(), oc, taps, packed_.data() + at);
+        for (std::size_t o = 0; o < oc; ++o) bias[o] = bias_value<L>(p, o, scale[o], shift[o]);
+      } else {
+        kernels::pack_conv_weight(p.weight.data(), scale.data(), g.groups, ocg, icg, taps, packed_.data() + at);
+        constexpr std::size_t padded = kernels::padded_outputs<element_type>(ocg);
+        for (std::size_t o = 0; o < oc; ++o)
+          bias[o / ocg * padded + o % ocg] = bias_value<L>(p, o, scale[o], shift[o]);
       }
     } else if constexpr (L::kind == layer_kind::elementwise) {
       if constexpr (L::op == unary_op::prelu) {
         const auto& p = layer_params<I, Net>(params);
         for (std::size_t c = 0; c < p.weight.size(); ++c) packed_[at + c] = p.weight[c];
+      } else if constexpr (L::op == unary_op::batch_norm) {
+        if constexpr (!plan.folded[I]) {
+          const auto& p = layer_params<I, Net>(params);
+          constexpr std::size_t channels = L::template channels<In>;
+          constexpr std::size_t stride = kernels::channel_values_size<element_type>(channels);
+          for (std::size_t c = 0; c < channels; ++c) {
+            packed_[at + c] = static_cast<element_type>(L::scale(p, c));
+            packed_[at + stride + c] = static_cast<element_type>(L::shift(p, c));
+          }
+        }
       }
     }
+  }
+
+  template <class L, class P>
+  static constexpr element_type bias_value(const P& p, std::size_t o, double scale, double shift) {
+    double b = 0.0;
+    if constexpr (L::has_bias) b = static_cast<double>(p.bias[o]);
+    return static_cast<element_type>(b * scale + shift);
   }
 
   alignas(64) std::array<element_type, packed_size> packed_{};

@@ -12,29 +12,40 @@
 namespace ctinfer {
 namespace detail {
 
-template <class Net, std::size_t LayerIndex>
+// Ops in the store of a step; Columns: the step's columns are channels (window steps and
+// GEMMs on channels-last tensors), so per-channel values are found by column.
+template <class Net, std::size_t LayerIndex, bool Columns>
 struct epilogue_op {
   using L = layer_t<Net, LayerIndex>;
   using type = kernels::unary<L::op, L>;
 };
-template <class Net, std::size_t LayerIndex>
-  requires(layer_t<Net, LayerIndex>::op == unary_op::prelu)
-struct epilogue_op<Net, LayerIndex> {
+template <class Net, std::size_t LayerIndex, bool Columns>
+  requires(layer_t<Net, LayerIndex>::op == unary_op::prelu ||
+           layer_t<Net, LayerIndex>::op == unary_op::batch_norm)
+struct epilogue_op<Net, LayerIndex, Columns> {
+  using L = layer_t<Net, LayerIndex>;
   using In = layer_input_shape_t<Net, LayerIndex>;
-  static constexpr std::size_t channels = layer_t<Net, LayerIndex>::template channels<In>;
+  static constexpr std::size_t channels = L::template channels<In>;
   static constexpr kernels::slope_mode mode = channels == 1 ? kernels::slope_mode::single
-                                              : In::rank == 1 ? kernels::slope_mode::per_column
-                                                              : kernels::slope_mode::per_row_group;
-  using type = kernels::prelu_slopes<plan_v<Net>.packed_offset[LayerIndex], mode,
-                                     mode == kernels::slope_mode::per_row_group ? In::rows / channels : 1>;
+                                              : (Columns || In::rank == 1) ? kernels::slope_mode::per_column
+                                                                           : kernels::slope_mode::per_row_group;
+  using type = kernels::channel_values<L::op, plan_v<Net>.packed_offset[LayerIndex],
+                                       kernels::channel_values_size<element_t<Net>>(channels), mode,
+                                       mode == kernels::slope_mode::per_row_group ? In::rows / channels : 1>;
 };
+
+template <const auto& Plan, std::size_t Step>
+inline constexpr bool columns_are_channels =
+    kernels::is_window_step(Plan.steps[Step].kind) ||
+    (Plan.steps[Step].kind == kernels::step_kind::gemm && Plan.steps[Step].window.out_channels > 0);
 
 template <class Net, std::size_t Step, class Seq = std::make_index_sequence<plan_v<Net>.steps[Step].op_count>>
 struct step_epilogue;
 template <class Net, std::size_t Step, std::size_t... J>
 struct step_epilogue<Net, Step, std::index_sequence<J...>> {
   using type = kernels::epilogue<
-      typename epilogue_op<Net, plan_v<Net>.op_layers[plan_v<Net>.steps[Step].first_op + J]>::type...>;
+      typename epilogue_op<Net, plan_v<Net>.op_layers[plan_v<Net>.steps[Step].first_op + J],
+                           columns_are_channels<plan_v<Net>, Step>>::type...>;
 };
 
 template <class Net, class Seq = std::make_index_sequence<plan_v<Net>.step_count>>

@@ -43,6 +43,7 @@ constexpr double unary_reference(unary_op op, double alpha, double beta, double 
       return alpha * x > beta ? x : m::log1p(m::exp(alpha * x)) / alpha;
     case unary_op::softsign: return x / (1.0 + (x < 0 ? -x : x));
     case unary_op::prelu: return x > 0 ? x : x * alpha;
+    case unary_op::batch_norm: return x * alpha + beta;  // alpha = scale, beta = shift
   }
   return x;
 }
