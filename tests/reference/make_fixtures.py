@@ -10,6 +10,10 @@ One header per group in the output directory, all in ``namespace ctinfer_fixture
                    (67,) and (5, 13); PReLU per channel on (6, 11))
   dense.hpp        torch.nn.Linear of several sizes, with and without bias, on rank-1/2/3 inputs
   mlp.hpp          small torch.nn.Sequential nets (Linear + activations, Flatten, PReLU)
+  conv.hpp         torch.nn.Conv1d/Conv2d (padding, 'same', stride, dilation, groups,
+                   depthwise, 1x1, no bias, asymmetric ZeroPad2d), Max/AvgPool1d/2d (padding,
+                   ceil_mode, count_include_pad, dilation), global (adaptive, output 1) pools,
+                   BatchNorm1d/2d in eval mode, and small CNNs (torch.nn.Sequential)
 
 For every case NAME a header holds
 
@@ -17,8 +21,13 @@ For every case NAME a header holds
   inline constexpr double NAME_params[];        only if the module has parameters: every
                                                 parameter tensor in state_dict order, each
                                                 flattened in PyTorch's memory layout (Linear:
-                                                weight[out][in] then bias; PReLU: weight); float32
-                                                values. This is what ctinfer::load_flat takes.
+                                                weight[out][in] then bias; PReLU: weight;
+                                                Conv1d/Conv2d: weight[out][in/groups][k] or
+                                                [out][in/groups][kh][kw], then bias if any;
+                                                BatchNorm1d/2d: weight, bias, running_mean,
+                                                running_var -- its num_batches_tracked buffer is
+                                                left out); float32 values. This is what
+                                                ctinfer::load_flat takes.
   inline constexpr std::size_t NAME_param_count;  only if the module has parameters
   inline constexpr double NAME_expected_f64[];  PyTorch's output with module.double() on
                                                 input.double() (the exact same values, widened)
@@ -53,6 +62,7 @@ import math
 import os
 import re
 import sys
+import warnings
 import zlib
 
 import torch
@@ -106,11 +116,13 @@ def make_module(expr):
 
 
 def flat_params(module):
+    """state_dict entries in order, minus BatchNorm's integer num_batches_tracked counter (unused
+    in eval mode). BatchNorm's running_mean/running_var buffers are kept: they are parameters of
+    inference, after its weight and bias."""
     tensors = []
     for key, t in module.state_dict().items():
-        if key.endswith("running_mean") or key.endswith("running_var") \
-                or key.endswith("num_batches_tracked"):
-            raise NotImplementedError(key)  # buffers: not needed by these groups
+        if key.endswith("num_batches_tracked"):
+            continue
         tensors.append((key, t))
     return tensors
 
@@ -213,6 +225,23 @@ def set_prelu(module):
 
 
 PRELU_NOTE = "PReLU weight set to 0.3 + 0.2 * randn (float32), not PyTorch's 0.25 init"
+
+
+def set_batchnorm(module):
+    """Non-trivial eval statistics for every BatchNorm, drawn in state_dict order."""
+    for m in module.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.weight.copy_(uniform(m.weight.shape, 0.5, 1.5))
+            m.bias.copy_(uniform(m.bias.shape, -0.5, 0.5))
+            m.running_mean.copy_(uniform(m.running_mean.shape, -1.0, 1.0))
+            m.running_var.copy_(uniform(m.running_var.shape, 0.5, 2.0))
+
+
+BATCHNORM_NOTE = ("BatchNorm in eval mode: y = (x - running_mean) / sqrt(running_var + eps)"
+                  " * weight + bias\n"
+                  "per channel (axis 0 unbatched); weight uniform [0.5, 1.5], bias uniform"
+                  " [-0.5, 0.5],\n"
+                  "running_mean uniform [-1, 1], running_var uniform [0.5, 2] (float32)")
 
 
 def activation_cases():
@@ -322,10 +351,141 @@ def mlp_cases():
     return cases
 
 
+CONV_LAYOUT_NOTE = "Conv weight is [out][in/groups][kh][kw] (Conv1d: [out][in/groups][k])"
+
+
+def conv_cases():
+    P, S = "torch.nn.", seq  # single layer: P + "Conv2d(...)"; net: S("Conv2d(...)", ...)
+    specs = [
+        # --- Conv2d
+        ("conv2d_basic", P + "Conv2d(3, 8, 3)", (3, 9, 11), None),
+        ("conv2d_pad", P + "Conv2d(4, 16, 3, padding=1)", (4, 8, 8), None),
+        ("conv2d_stride2_pad", P + "Conv2d(5, 12, 3, stride=2, padding=1)", (5, 13, 10), None),
+        ("conv2d_rect", P + "Conv2d(3, 7, (2, 5), stride=(1, 2), padding=(1, 2))", (3, 7, 12),
+         "(kh, kw) = (2, 5), stride (h, w) = (1, 2), padding (h, w) = (1, 2)"),
+        ("conv2d_dilation", P + "Conv2d(4, 9, 3, dilation=2, padding=2)", (4, 11, 9), None),
+        ("conv2d_groups", P + "Conv2d(6, 9, 3, groups=3, padding=1)", (6, 7, 7),
+         "groups=3: output channels [3g, 3g+3) read input channels [2g, 2g+2)"),
+        ("conv2d_depthwise", P + "Conv2d(16, 16, 3, groups=16, padding=1)", (16, 10, 9), None),
+        ("conv2d_depthwise_s2", P + "Conv2d(20, 20, 3, groups=20, stride=2, padding=1)",
+         (20, 9, 9), None),
+        ("conv2d_depth_mult", P + "Conv2d(4, 8, 3, groups=4)", (4, 6, 6),
+         "depthwise with multiplier 2: output channel o reads input channel o / 2"),
+        ("conv2d_1x1", P + "Conv2d(24, 40, 1)", (24, 5, 7), None),
+        ("conv2d_1x1_nobias", P + "Conv2d(17, 33, 1, bias=False)", (17, 4, 3), None),
+        ("conv2d_asym_pads", S("ZeroPad2d((1, 2, 0, 1))", "Conv2d(3, 5, 3)"), (3, 6, 7),
+         "ZeroPad2d's tuple is (left, right, top, bottom): W padded 1 left / 2 right,\n"
+         "H 0 top / 1 bottom; ZeroPad2d has no params, so params are the conv's"),
+        ("conv2d_same", P + "Conv2d(3, 6, (3, 4), padding='same')", (3, 8, 9),
+         "padding='same', stride 1: total pad = dilation * (k - 1), split as floor(total / 2)\n"
+         "before and the rest after: H 1 top / 1 bottom, W 1 left / 2 right"),
+        ("conv2d_same_dilated", P + "Conv2d(2, 4, 3, padding='same', dilation=2)", (2, 9, 8),
+         "padding='same' with dilation 2: total pad 4 per axis, 2 before / 2 after"),
+        ("conv2d_wide", P + "Conv2d(32, 32, 3, padding=1)", (32, 12, 12), None),
+        # --- Conv1d
+        ("conv1d_basic", P + "Conv1d(4, 8, 3)", (4, 20), None),
+        ("conv1d_stride_pad", P + "Conv1d(3, 10, 5, stride=2, padding=2)", (3, 31), None),
+        ("conv1d_dilation", P + "Conv1d(6, 6, 3, dilation=4, padding=4)", (6, 25), None),
+        ("conv1d_groups", P + "Conv1d(8, 4, 3, groups=4)", (8, 16),
+         "groups=4: output channel o reads input channels [2o, 2o+2)"),
+        ("conv1d_depthwise", P + "Conv1d(12, 12, 5, groups=12, padding=2)", (12, 19), None),
+        ("conv1d_1x1_nobias", P + "Conv1d(9, 13, 1, bias=False)", (9, 10), None),
+        # --- pooling
+        ("maxpool2d_2", P + "MaxPool2d(2)", (5, 8, 9),
+         "stride defaults to kernel_size; the last column (W = 9) is not covered"),
+        ("maxpool2d_3s2p1", P + "MaxPool2d(3, stride=2, padding=1)", (4, 9, 10),
+         "padding counts as -infinity (never the max)"),
+        ("maxpool2d_ceil", P + "MaxPool2d(3, stride=2, ceil_mode=True)", (3, 10, 10),
+         "ceil_mode: out = ceil((in + 2 * pad - k) / stride) + 1, minus 1 if the last window\n"
+         "would start in the right padding; windows past the end are clipped"),
+        ("maxpool2d_dilation", P + "MaxPool2d(2, stride=1, dilation=2)", (2, 7, 7), None),
+        ("avgpool2d_2", P + "AvgPool2d(2)", (5, 8, 9),
+         "stride defaults to kernel_size; the last column (W = 9) is not covered"),
+        ("avgpool2d_pad_include", P + "AvgPool2d(3, stride=2, padding=1)", (4, 9, 10),
+         "count_include_pad=True (default): padding counts as 0 and in the divisor (always 9)"),
+        ("avgpool2d_pad_exclude", P + "AvgPool2d(3, stride=2, padding=1, count_include_pad=False)",
+         (4, 9, 10), "divisor = number of in-bounds elements of the window\n"
+         "(PyTorch's repr above omits count_include_pad and ceil_mode)"),
+        ("avgpool2d_ceil", P + "AvgPool2d(3, stride=2, ceil_mode=True)", (3, 10, 10),
+         "ceil_mode: the last window is clipped at the end and divided by its clipped size\n"
+         "(PyTorch's repr above omits count_include_pad and ceil_mode)"),
+        ("avgpool2d_ceil_pad", P + "AvgPool2d(2, stride=2, padding=1, ceil_mode=True)", (2, 7, 8),
+         "ceil_mode + padding (count_include_pad=True): the divisor is the window clipped to the\n"
+         "padded extent [-pad, in + pad), then the sum is over the part inside [0, in); so the\n"
+         "last W window (columns 7, 8) sums 1 element and divides by 2; the H count drops the\n"
+         "window that would start in the bottom padding\n"
+         "(PyTorch's repr above omits count_include_pad and ceil_mode)"),
+        ("maxpool1d_3s2", P + "MaxPool1d(3, stride=2)", (6, 21), None),
+        ("avgpool1d_4", P + "AvgPool1d(4)", (6, 21),
+         "stride defaults to kernel_size; the last position (L = 21) is not covered"),
+        ("avgpool1d_pad", P + "AvgPool1d(3, stride=1, padding=1)", (3, 10),
+         "count_include_pad=True (default): the divisor is always 3"),
+        ("globalavg2d", P + "AdaptiveAvgPool2d(1)", (7, 5, 6), "global average pool"),
+        ("globalmax2d", P + "AdaptiveMaxPool2d(1)", (7, 5, 6), "global max pool"),
+        ("globalavg1d", P + "AdaptiveAvgPool1d(1)", (7, 13), "global average pool"),
+        # --- BatchNorm (eval)
+        ("batchnorm2d", P + "BatchNorm2d(6)", (6, 4, 5), None),
+        ("batchnorm2d_eps", P + "BatchNorm2d(3, eps=1e-3)", (3, 5, 5), None),
+        ("batchnorm1d_seq", P + "BatchNorm1d(5)", (5, 12),
+         "(C, L) input: channels = the 5 rows"),
+        ("batchnorm1d_flat", P + "BatchNorm1d(10)", (10,),
+         "(C,) input (batched (1, 10)): channels = the 10 features"),
+        # --- small nets
+        ("cnn_a",
+         S("Conv2d(1, 8, 3, padding=1)", "BatchNorm2d(8)", "ReLU()", "MaxPool2d(2)",
+           "Conv2d(8, 16, 3, padding=1)", "BatchNorm2d(16)", "ReLU()", "MaxPool2d(2)",
+           "Flatten()", "Linear(64, 10)"), (1, 8, 8),
+         "Flatten() ran on the batched (1, 16, 2, 2): channels-first, row-major"),
+        ("cnn_b",
+         S("Conv1d(2, 16, 5, padding=2)", "ReLU()", "Conv1d(16, 16, 3, groups=16, padding=1)",
+           "BatchNorm1d(16)", "ReLU6()", "Conv1d(16, 32, 1)", "AvgPool1d(2)",
+           "AdaptiveAvgPool1d(1)", "Flatten()", "Linear(32, 4)", "Softmax(dim=-1)"), (2, 24),
+         "Flatten() ran on the batched (1, 32, 1); Softmax over the 4 outputs"),
+        ("cnn_c",
+         S("Conv2d(3, 24, 3, stride=2, padding=1, bias=False)", "BatchNorm2d(24)", "Hardswish()",
+           "Conv2d(24, 24, 3, groups=24, padding=1, bias=False)", "BatchNorm2d(24)", "ReLU6()",
+           "Conv2d(24, 40, 1)", "PReLU(40)", "AdaptiveMaxPool2d(1)", "Flatten()",
+           "Linear(40, 5)"), (3, 15, 17),
+         "PReLU channel axis = the 40 conv channels; Flatten() ran on the batched (1, 40, 1, 1)"),
+        ("cnn_d_dense_bn",
+         S("Linear(12, 20)", "BatchNorm1d(20)", "ReLU()", "Linear(20, 3)"), (12,),
+         "BatchNorm1d on the batched (1, 20): channels = the 20 features"),
+        ("cnn_e_conv_tail",
+         S("Conv2d(2, 6, 3)", "ReLU()", "Conv2d(6, 5, 3, stride=2)"), (2, 9, 10),
+         "the net ends in a conv (no Flatten/Linear)"),
+    ]
+    cases = []
+    for name, expr, shape, note in specs:
+        trained = "Conv" in expr or "Linear" in expr  # layers left at PyTorch's default init
+        lines = [("PyTorch default init (seeded); " if trained else "") + "input uniform [-2, 2]"]
+        if expr.startswith("torch.nn.Sequential("):
+            lines.append("params = all layers' tensors in order (what load_flat of the whole"
+                         " model takes)")
+        if "Conv" in expr:
+            lines.append(CONV_LAYOUT_NOTE)
+        if "BatchNorm" in expr:
+            lines.append(BATCHNORM_NOTE)
+        if "PReLU" in expr:
+            lines.append(PRELU_NOTE)
+        if note:
+            lines.append(note)
+
+        def setup(m, bn="BatchNorm" in expr, prelu="PReLU" in expr):
+            if bn:
+                set_batchnorm(m)
+            if prelu:
+                set_prelu(m)
+
+        cases.append(new_case(name, expr, lambda shape=shape: uniform(shape, -2.0, 2.0),
+                              setup=setup, note="\n".join(lines)))
+    return cases
+
+
 GROUPS = [
     ("activations.hpp", "activation layers", activation_cases),
     ("dense.hpp", "dense (torch.nn.Linear) layers", dense_cases),
     ("mlp.hpp", "small multi-layer perceptrons (torch.nn.Sequential)", mlp_cases),
+    ("conv.hpp", "convolution, pooling and BatchNorm layers and small CNNs", conv_cases),
 ]
 
 
@@ -363,6 +523,8 @@ def main(argv):
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     torch.set_default_dtype(torch.float32)
+    # conv2d_same's (3, 4) kernel: PyTorch warns that it pads a copy of the input; expected
+    warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
     os.makedirs(outdir, exist_ok=True)
     for filename, title, make in GROUPS:
         cases = make()

@@ -29,6 +29,12 @@
 #define CTINFER_CASE_P(NET, NAME) \
   check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
                   fx::NAME##_expected_f64)
+// The same with tolerances (float, double) for deeper sums.
+#define CTINFER_CASE_TOL(NET, NAME, F32, F64) \
+  check_both<NET>(#NAME, fx::NAME##_input, {}, fx::NAME##_expected_f32, fx::NAME##_expected_f64, F32, F64)
+#define CTINFER_CASE_P_TOL(NET, NAME, F32, F64) \
+  check_both<NET>(#NAME, fx::NAME##_input, fx::NAME##_params, fx::NAME##_expected_f32, \
+                  fx::NAME##_expected_f64, F32, F64)
 #endif
 
 HWY_BEFORE_NAMESPACE();
@@ -88,9 +94,10 @@ void check_against_reference(const char* name, tolerance tol) {
 
 template <template <class> class Net>
 void check_both(const char* name, std::span<const double> input, std::span<const double> params,
-                std::span<const double> expected_f32, std::span<const double> expected_f64) {
-  check_net<Net<float>>(name, input, params, expected_f32, float_tol);
-  check_net<Net<double>>(name, input, params, expected_f64, double_tol);
+                std::span<const double> expected_f32, std::span<const double> expected_f64,
+                tolerance f32_tol = float_tol, tolerance f64_tol = double_tol) {
+  check_net<Net<float>>(name, input, params, expected_f32, f32_tol);
+  check_net<Net<double>>(name, input, params, expected_f64, f64_tol);
 }
 
 }  // namespace ctinfer_test::HWY_NAMESPACE

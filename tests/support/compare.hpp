@@ -24,6 +24,11 @@ struct tolerance {
 inline constexpr tolerance float_tol{2e-6, 2e-6};
 // double vs PyTorch's float64: only summation order and last-ulp math differences.
 inline constexpr tolerance double_tol{1e-12, 1e-13};
+// Convolutions and the networks built from them: sums of up to a few hundred products in
+// another order than PyTorch's (and a BatchNorm folded into the weights, one more rounding
+// per weight), on outputs of order 1. A wrong tap, channel or pad gives errors of order 0.1.
+inline constexpr tolerance conv_float_tol{1e-5, 1e-5};
+inline constexpr tolerance conv_double_tol{1e-11, 1e-12};
 
 template <class A, class E>
 void check_close(const char* what, std::span<const A> actual, std::span<const E> expected,

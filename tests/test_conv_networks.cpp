@@ -1,0 +1,104 @@
+// Small convolutional networks against PyTorch (tests/fixtures/conv.hpp): BatchNorm folded
+// into Conv and Dense, fused activations and PReLU, pooling, depthwise and 1x1 (as GEMM)
+// between channels-last tensors; and nets with odd channel counts that reach every kernel's
+// tails, against the scalar reference. Every SIMD target, float and double.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "tests/test_conv_networks.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "support/check_net-inl.h"  // ctinfer and its kernels, for this target
+
+#ifndef CTINFER_TEST_CONV_NETWORKS_ONCE_
+#define CTINFER_TEST_CONV_NETWORKS_ONCE_
+
+#include <ratio>
+#include <string>
+
+#include "fixtures/conv.hpp"
+
+namespace ci = ctinfer;
+namespace fx = ctinfer_fixtures;
+
+namespace ctinfer_test::conv_networks {
+// clang-format off
+template <class T> using cnn_a = ci::Sequential<ci::Input<ci::Shape<1, 8, 8>, T>,
+    ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>, ci::BatchNorm, ci::ReLU, ci::MaxPool2D<ci::Kernel<2>>,
+    ci::Conv2D<16, ci::Kernel<3>, ci::Pad<1>>, ci::BatchNorm, ci::ReLU, ci::MaxPool2D<ci::Kernel<2>>,
+    ci::Flatten, ci::Dense<10>>;
+template <class T> using cnn_b = ci::Sequential<ci::Input<ci::Shape<2, 24>, T>,
+    ci::Conv1D<16, ci::Kernel<5>, ci::Pad<2>>, ci::ReLU,
+    ci::Conv1D<16, ci::Kernel<3>, ci::Groups<16>, ci::Pad<1>>, ci::BatchNorm, ci::ReLU6,
+    ci::Conv1D<32, ci::Kernel<1>>, ci::AvgPool1D<ci::Kernel<2>>, ci::GlobalAvgPool, ci::Flatten,
+    ci::Dense<4>, ci::Softmax>;
+template <class T> using cnn_c = ci::Sequential<ci::Input<ci::Shape<3, 15, 17>, T>,
+    ci::Conv2D<24, ci::Kernel<3>, ci::Stride<2>, ci::Pad<1>, ci::NoBias>, ci::BatchNorm, ci::HardSwish,
+    ci::Conv2D<24, ci::Kernel<3>, ci::Groups<24>, ci::Pad<1>, ci::NoBias>, ci::BatchNorm, ci::ReLU6,
+    ci::Conv2D<40, ci::Kernel<1>>, ci::PReLU::per_channel, ci::GlobalMaxPool, ci::Flatten, ci::Dense<5>>;
+template <class T> using cnn_d = ci::Sequential<ci::Input<ci::Shape<12>, T>,
+    ci::Dense<20>, ci::BatchNorm, ci::ReLU, ci::Dense<3>>;
+template <class T> using cnn_e = ci::Sequential<ci::Input<ci::Shape<2, 9, 10>, T>,
+    ci::Conv2D<6, ci::Kernel<3>>, ci::ReLU, ci::Conv2D<5, ci::Kernel<3>, ci::Stride<2>>>;
+// Odd channel counts through every channels-last kernel: direct conv, depthwise, 1x1 as GEMM,
+// pools, and a channels-first store at the end.
+template <class T> using tails_a = ci::Sequential<ci::Input<ci::Shape<3, 11, 13>, T>,
+    ci::Conv2D<21, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU,
+    ci::Conv2D<21, ci::Kernel<3>, ci::Groups<21>, ci::Pad<1>, ci::Stride<2>>, ci::SiLU,
+    ci::Conv2D<19, ci::Kernel<1>>, ci::PReLU::per_channel,
+    ci::MaxPool2D<ci::Kernel<2>, ci::CeilMode>, ci::Conv2D<37, ci::Kernel<2, 3>, ci::Pads<1, 0, 0, 2>>>;
+template <class T> using tails_b = ci::Sequential<ci::Input<ci::Shape<5, 40>, T>,
+    ci::Conv1D<9, ci::Kernel<3>, ci::Dilation<2>, ci::Pad<2>>,
+    ci::Conv1D<9, ci::Kernel<5>, ci::Groups<9>, ci::Pad<2>>, ci::Tanh,
+    ci::AvgPool1D<ci::Kernel<3>, ci::Stride<2>, ci::Pad<1>, ci::ExcludePad>,
+    ci::Conv1D<6, ci::Kernel<3>, ci::Groups<3>>, ci::GlobalAvgPool, ci::Flatten, ci::Dense<3>>;
+template <class T> using tails_c = ci::Sequential<ci::Input<ci::Shape<4, 9, 9>, T>,
+    ci::Conv2D<70, ci::Kernel<1>>, ci::Conv2D<70, ci::Kernel<3>, ci::Groups<70>>, ci::ReLU,
+    ci::Conv2D<33, ci::Kernel<1>, ci::NoBias>, ci::GlobalAvgPool>;
+static_assert(ci::param_count_v<cnn_c<float>> == fx::cnn_c_param_count);
+// BatchNorm folded into the Conv or Dense before it: no step, no packed values of its own.
+static_assert(ci::plan_v<cnn_a<float>>.step_count == 5);
+static_assert(ci::plan_v<cnn_a<float>>.folded[1] && ci::plan_v<cnn_a<float>>.folded[5]);
+static_assert(ci::plan_v<cnn_d<float>>.step_count == 2 && ci::plan_v<cnn_d<float>>.folded[1]);
+// Kernels chosen: depthwise on a channels-last input, 1x1 between channels-last tensors as GEMM.
+static_assert(ci::plan_v<cnn_c<float>>.steps[1].kind == ci::kernels::step_kind::depthwise);
+static_assert(ci::plan_v<cnn_c<float>>.steps[2].kind == ci::kernels::step_kind::gemm);
+static_assert(ci::plan_v<tails_c<float>>.steps[0].kind == ci::kernels::step_kind::conv);  // input is channels-first
+// clang-format on
+}  // namespace ctinfer_test::conv_networks
+
+#endif  // CTINFER_TEST_CONV_NETWORKS_ONCE_
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer_test::conv_networks::HWY_NAMESPACE {
+using ctinfer_test::HWY_NAMESPACE::check_both;
+using ctinfer_test::HWY_NAMESPACE::check_net;
+using ctinfer_test::HWY_NAMESPACE::check_against_reference;
+[[maybe_unused]] constexpr tolerance f32 = conv_float_tol, f64 = conv_double_tol;
+
+void cases() {
+  CTINFER_CASE_P_TOL(cnn_a, cnn_a, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_b, cnn_b, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_c, cnn_c, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_d, cnn_d_dense_bn, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_e, cnn_e_conv_tail, f32, f64);
+  // Channels-last kernels and their tails on random weights, against the reference.
+  check_against_reference<tails_a<float>>("tails_a", f32);
+  check_against_reference<tails_a<double>>("tails_a", f64);
+  check_against_reference<tails_b<float>>("tails_b", f32);
+  check_against_reference<tails_b<double>>("tails_b", f64);
+  check_against_reference<tails_c<float>>("tails_c", f32);
+}
+
+}  // namespace ctinfer_test::conv_networks::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ctinfer_test::conv_networks {
+HWY_EXPORT(cases);
+
+TEST_CASE("small conv networks match PyTorch (BatchNorm folded, channels-last inside) on every SIMD target, float and double") {
+  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(cases)(); });
+  CHECK(targets >= 1);
+}
+}  // namespace ctinfer_test::conv_networks
+#endif
