@@ -14,6 +14,14 @@ One header per group in the output directory, all in ``namespace ctinfer_fixture
                    depthwise, 1x1, no bias, asymmetric ZeroPad2d), Max/AvgPool1d/2d (padding,
                    ceil_mode, count_include_pad, dilation), global (adaptive, output 1) pools,
                    BatchNorm1d/2d in eval mode, and small CNNs (torch.nn.Sequential)
+  blocks.hpp       nets with blocks: ResNet basic blocks (identity and 1x1-conv shortcuts),
+                   MobileNetV2 inverted residuals, an inception-style Concat, a WaveNet-style
+                   GLU/GatedTanh net, and dense Residual/GLU/Concat nets. Besides torch.nn
+                   layers they use this script's small torch.nn.Module classes
+                   Residual(body, shortcut=None) = shortcut(x) (or x) + body(x),
+                   Concat(*branches) = the branches' outputs concatenated along the channel axis
+                   (dim 1 batched; an empty torch.nn.Sequential() branch is the identity) and
+                   GatedTanh() = tanh(first half of the channels) * sigmoid(second half)
 
 For every case NAME a header holds
 
@@ -27,7 +35,12 @@ For every case NAME a header holds
                                                 BatchNorm1d/2d: weight, bias, running_mean,
                                                 running_var -- its num_batches_tracked buffer is
                                                 left out); float32 values. This is what
-                                                ctinfer::load_flat takes.
+                                                ctinfer::load_flat takes. In blocks.hpp the
+                                                modules are built so that state_dict order is the
+                                                order the layers are written, depth-first: a
+                                                Residual's body before its shortcut, a Concat's
+                                                branches in order (the order ctinfer's blocks
+                                                read their parameters)
   inline constexpr std::size_t NAME_param_count;  only if the module has parameters
   inline constexpr double NAME_expected_f64[];  PyTorch's output with module.double() on
                                                 input.double() (the exact same values, widened)
@@ -37,7 +50,8 @@ For every case NAME a header holds
 All numbers are C99 hexadecimal floating literals (from float.hex()), so they round-trip exactly;
 inputs and params are exactly representable as float32. A comment above each case states the
 PyTorch module expression and the input/output shapes WITHOUT the batch axis (channels-first, as
-in ctinfer). PyTorch is run with a batch axis of 1 added, which is then stripped.
+in ctinfer); in blocks.hpp the expression is laid out one layer a line and is the exact text that
+was evaluated. PyTorch is run with a batch axis of 1 added, which is then stripped.
 
 The float32 expectations are PyTorch's float32 arithmetic (its own vectorised kernels, its own
 summation order and its own exp/tanh/erf approximations), not a correctly rounded result:
@@ -111,8 +125,11 @@ def seed_for(name):
 
 
 def make_module(expr):
-    """Build a module from its expression text, so the header comment is exactly what ran."""
-    return eval(expr, {"torch": torch})  # noqa: S307 (trusted, local constant strings)
+    """Build a module from its expression text, so the header comment is exactly what ran.
+    Besides torch, the expression may use this script's block modules (Residual, Concat,
+    GatedTanh; see the blocks group)."""
+    scope = {"torch": torch, "Residual": Residual, "Concat": Concat, "GatedTanh": GatedTanh}
+    return eval(expr, scope)  # noqa: S307 (trusted, local constant strings)
 
 
 def flat_params(module):
@@ -128,12 +145,15 @@ def flat_params(module):
 
 
 class Case:
-    def __init__(self, name, expr, x, module, note=None):
+    def __init__(self, name, expr, x, module, note=None, params_heading=None):
         self.name = name
         self.expr = expr
         self.x = x            # float32 tensor, unbatched
         self.module = module  # float32 module, parameters already set
         self.note = note
+        # None: one line "params (state_dict order): ..."; else this heading, then the list
+        # wrapped over several comment lines
+        self.params_heading = params_heading
 
     def run(self):
         torch.set_num_threads(1)
@@ -155,7 +175,11 @@ class Case:
     def emit(self):
         y32, y64, params = self.run()
         out = []
-        if self.expr.startswith("torch.nn.Sequential("):
+        if "\n" in self.expr:  # already laid out (blocks group): the comment is the text
+            lines = self.expr.split("\n")
+            out.append(f"// {self.name}: {lines[0]}")
+            out.extend(f"// {line}" for line in lines[1:])
+        elif self.expr.startswith("torch.nn.Sequential("):
             layers = self.expr[len("torch.nn.Sequential("):-1].split(", torch.nn.")
             out.append(f"// {self.name}: torch.nn.Sequential(")
             for i, layer in enumerate(layers):
@@ -171,9 +195,20 @@ class Case:
         if self.note:
             for line in self.note.split("\n"):
                 out.append(f"//   {line}")
-        if params:
+        if params and self.params_heading is None:
             desc = ", ".join(f"{k} {shape_str(t.shape)}" for k, t in params)
             out.append(f"//   params (state_dict order): {desc}")
+        elif params:
+            out.append(f"//   {self.params_heading}")
+            items = [f"{k} {shape_str(t.shape)}" for k, t in params]
+            line = "//    "
+            for i, item in enumerate(items):
+                item += "," if i + 1 < len(items) else ""
+                if len(line) + 1 + len(item) > 100 and line != "//    ":
+                    out.append(line)
+                    line = "//    "
+                line += " " + item
+            out.append(line)
         out.append(array_decl(f"{self.name}_input", self.x.reshape(-1).tolist()))
         if params:
             flat = []
@@ -189,7 +224,7 @@ class Case:
         return "\n".join(out)
 
 
-def new_case(name, expr, input_fn, setup=None, note=None):
+def new_case(name, expr, input_fn, setup=None, note=None, params_heading=None):
     """Seed from the name, build the module (default init), then optional setup, then input."""
     torch.manual_seed(seed_for(name))
     module = make_module(expr)
@@ -197,7 +232,7 @@ def new_case(name, expr, input_fn, setup=None, note=None):
         with torch.no_grad():
             setup(module)
     x = input_fn().to(torch.float32).contiguous()
-    return Case(name, expr, x, module, note)
+    return Case(name, expr, x, module, note, params_heading)
 
 
 def uniform(shape, lo, hi):
@@ -481,11 +516,187 @@ def conv_cases():
     return cases
 
 
+# ----------------------------------------------------------------------------- blocks
+
+class Residual(torch.nn.Module):
+    """ci::Residual<Body> = x + body(x); ci::Residual<Body, Shortcut> = shortcut(x) + body(x).
+    body is registered before shortcut, so state_dict order = written order."""
+
+    def __init__(self, body, shortcut=None):
+        super().__init__()
+        self.body = body
+        self.shortcut = shortcut  # None registers no submodule
+
+    def forward(self, x):
+        return (x if self.shortcut is None else self.shortcut(x)) + self.body(x)
+
+
+class Concat(torch.nn.Module):
+    """ci::Concat<Branch...>: every branch on the same input, outputs concatenated along the
+    channel axis (dim 1 batched = axis 0 unbatched). Branches are registered in order."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = torch.nn.ModuleList(branches)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.branches], dim=1)
+
+
+class GatedTanh(torch.nn.Module):
+    """ci::GatedTanh (WaveNet gate): tanh(first half of the channels) * sigmoid(second half)."""
+
+    def forward(self, x):
+        assert x.shape[1] % 2 == 0
+        a, b = x.chunk(2, dim=1)
+        return torch.tanh(a) * torch.sigmoid(b)
+
+
+# Case-table nodes for the blocks group; a leaf is a layer's text ("Conv2d(3, 8, 3)" for
+# torch.nn.Conv2d(3, 8, 3); this script's GatedTanh() as is), a list is a torch.nn.Sequential.
+class Res:
+    def __init__(self, body, shortcut=None):
+        self.body, self.shortcut = body, shortcut
+
+
+class Cat:
+    def __init__(self, *branches):
+        self.branches = branches
+
+
+LOCAL_MODULES = ("Residual(", "Concat(", "GatedTanh(")
+
+
+def layout(node, depth=0):
+    """Python text of a node, one layer a line, indented 4 per level; lines after the first carry
+    their indentation, the first is placed by the caller."""
+    if isinstance(node, str):
+        return [node if node.startswith(LOCAL_MODULES) else "torch.nn." + node]
+    if isinstance(node, list):
+        head, items = "torch.nn.Sequential(", [("", n) for n in node]
+    elif isinstance(node, Res):
+        head = "Residual("
+        items = [("body=", node.body)] + ([("shortcut=", node.shortcut)] if node.shortcut
+                                         is not None else [])
+    else:
+        head, items = "Concat(", [("", n) for n in node.branches]
+    if not items:
+        return [head + ")"]
+    lines = [head]
+    for i, (kw, child) in enumerate(items):
+        sub = layout(child, depth + 1)
+        sub[0] = "    " * (depth + 1) + kw + sub[0]
+        sub[-1] += "," if i + 1 < len(items) else ")"
+        lines.extend(sub)
+    return lines
+
+
+BLOCKS_ORDER_NOTE = ("params = every layer's tensors in the order the layers are written,"
+                     " depth-first: a Residual's\n"
+                     "body before its shortcut, a Concat's branches in order (this is the"
+                     " state_dict order; what\n"
+                     "load_flat of the whole model takes)")
+BLOCKS_PARAMS_HEADING = "params (written order = state_dict order):"
+BLOCK_NOTES = [
+    ("Residual(", "Residual(body) = x + body(x), Residual(body, shortcut) = shortcut(x) + body(x)"
+                  " (ci::Residual)"),
+    ("Concat(", "Concat(b1, b2, ...) = torch.cat([b1(x), b2(x), ...], dim=1): the channel axis"
+                " (axis 0 unbatched;\n"
+                "ci::Concat); an empty torch.nn.Sequential() branch is the identity"),
+    ("GLU(", "torch.nn.GLU = first half of the channels * sigmoid(second half) (ci::GLU)"),
+    ("GatedTanh(", "GatedTanh() = tanh(first half of the channels) * sigmoid(second half)"
+                   " (ci::GatedTanh)"),
+]
+
+
+def blocks_cases():
+    bn_relu = lambda c, act="ReLU()": [f"BatchNorm2d({c})", act]  # noqa: E731
+    specs = [
+        ("res_basic",
+         ["Conv2d(3, 8, 3, padding=1, bias=False)", *bn_relu(8),
+          Res(["Conv2d(8, 8, 3, padding=1, bias=False)", *bn_relu(8),
+               "Conv2d(8, 8, 3, padding=1, bias=False)", "BatchNorm2d(8)"]),
+          "ReLU()",
+          Res(["Conv2d(8, 16, 3, stride=2, padding=1, bias=False)", *bn_relu(16),
+               "Conv2d(16, 16, 3, padding=1, bias=False)", "BatchNorm2d(16)"],
+              ["Conv2d(8, 16, 1, stride=2, bias=False)", "BatchNorm2d(16)"]),
+          "ReLU()", "AdaptiveAvgPool2d(1)", "Flatten()", "Linear(16, 10)"],
+         (3, 16, 16),
+         "ResNet basic blocks: identity shortcut, then a stride-2 block with a 1x1 conv + BN"
+         " shortcut"),
+        ("mbv2",
+         ["Conv2d(3, 16, 3, stride=2, padding=1, bias=False)", *bn_relu(16, "ReLU6()"),
+          Res(["Conv2d(16, 64, 1, bias=False)", *bn_relu(64, "ReLU6()"),
+               "Conv2d(64, 64, 3, padding=1, groups=64, bias=False)", *bn_relu(64, "ReLU6()"),
+               "Conv2d(64, 16, 1, bias=False)", "BatchNorm2d(16)"]),
+          "Conv2d(16, 48, 1, bias=False)", *bn_relu(48, "ReLU6()"),
+          "Conv2d(48, 48, 3, stride=2, padding=1, groups=48, bias=False)",
+          *bn_relu(48, "ReLU6()"),
+          "Conv2d(48, 24, 1, bias=False)", "BatchNorm2d(24)",
+          Res(["Conv2d(24, 72, 1, bias=False)", *bn_relu(72, "ReLU6()"),
+               "Conv2d(72, 72, 3, padding=1, groups=72, bias=False)", *bn_relu(72, "ReLU6()"),
+               "Conv2d(72, 24, 1, bias=False)", "BatchNorm2d(24)"]),
+          "Conv2d(24, 64, 1, bias=False)", *bn_relu(64, "ReLU6()"),
+          "AdaptiveAvgPool2d(1)", "Flatten()", "Linear(64, 5)"],
+         (3, 24, 24),
+         "MobileNetV2 inverted residuals (expand 1x1, depthwise 3x3, project 1x1): a residual\n"
+         "block, a stride-2 block without residual, a residual block"),
+        ("concat_inception",
+         [Cat(["Conv2d(6, 4, 1)"], ["Conv2d(6, 5, 3, padding=1)", "ReLU()"],
+              ["MaxPool2d(3, stride=1, padding=1)"]),
+          "Conv2d(15, 8, 1)", "ReLU()"],
+         (6, 9, 9),
+         "inception-style: branches give 4 + 5 + 6 = 15 channels (the MaxPool2d branch passes\n"
+         "the 6 input channels through, padding = -infinity)"),
+        ("glu_wavenet",
+         ["Conv1d(4, 16, 3, padding=1)", "GLU(dim=1)",
+          Res(["Conv1d(8, 12, 3, padding=2, dilation=2)", "GatedTanh()", "Conv1d(6, 8, 1)"]),
+          "Conv1d(8, 2, 1)"],
+         (4, 30),
+         "GLU(dim=1) on the batched (1, 16, 30): 16 -> 8 channels; GatedTanh: 12 -> 6 channels"),
+        ("res_dense",
+         [Res(["Linear(16, 16)", "ReLU()", "Linear(16, 16)"]), "ReLU()", "Linear(16, 4)"],
+         (16,), None),
+        ("glu_dense",
+         ["Linear(10, 10)", "GLU(dim=-1)", "Linear(5, 3)"],
+         (10,),
+         "GLU(dim=-1) on the batched (1, 10) is dim 1: the channel axis of the rank-1 input\n"
+         "(its features), 10 -> 5"),
+        ("concat_dense",
+         [Cat(["Linear(7, 3)"], ["Linear(7, 4)", "Tanh()"], []), "Linear(14, 2)"],
+         (7,),
+         "branches give 3 + 4 + 7 = 14 features (the empty branch passes the input through)"),
+    ]
+    cases = []
+    for name, tree, shape, note in specs:
+        expr = "\n".join(layout(tree))
+        lines = ["PyTorch default init (seeded); input uniform [-2, 2]", BLOCKS_ORDER_NOTE]
+        lines.append("Residual, Concat and GatedTanh are torch.nn.Module classes of " + SCRIPT)
+        lines += [text for key, text in BLOCK_NOTES if key in expr]
+        if "Conv" in expr:
+            lines.append(CONV_LAYOUT_NOTE)
+        if "BatchNorm" in expr:
+            lines.append(BATCHNORM_NOTE)
+        if note:
+            lines.append(note)
+
+        def setup(m, bn="BatchNorm" in expr):
+            if bn:
+                set_batchnorm(m)
+
+        cases.append(new_case(name, expr, lambda shape=shape: uniform(shape, -2.0, 2.0),
+                              setup=setup, note="\n".join(lines),
+                              params_heading=BLOCKS_PARAMS_HEADING))
+    return cases
+
+
 GROUPS = [
     ("activations.hpp", "activation layers", activation_cases),
     ("dense.hpp", "dense (torch.nn.Linear) layers", dense_cases),
     ("mlp.hpp", "small multi-layer perceptrons (torch.nn.Sequential)", mlp_cases),
     ("conv.hpp", "convolution, pooling and BatchNorm layers and small CNNs", conv_cases),
+    ("blocks.hpp", "blocks: residual (Residual), branch concatenation (Concat), GLU and"
+                   " GatedTanh", blocks_cases),
 ]
 
 
