@@ -49,9 +49,10 @@ static_assert(ci::workspace_size_v<Views> == 0);
 static_assert(ci::workspace_size_v<ci::Sequential<ci::Input<ci::Shape<7>>, ci::Dense<13>>> == 0);
 
 // Packed weights: Dense 7->13 pads its 13 outputs to one 16-float panel: 16*7 weights, then
-// 16 biases, each block 64-byte aligned.
+// 16 biases, each block 64-byte aligned; the 13 slopes take 16 plus a panel of slack (a
+// vector load at any channel stays inside).
 using Small = ci::Sequential<ci::Input<ci::Shape<7>>, ci::Dense<13>, ci::PReLU::per_channel>;
-static_assert(ci::plan_v<Small>.packed_size == 112 + 16 + 16);
+static_assert(ci::plan_v<Small>.packed_size == 112 + 16 + 32);
 static_assert(ci::plan_v<Small>.packed_offset[1] == 128);  // the PReLU slopes
 static_assert(ci::plan_v<Small>.step_count == 1);            // PReLU fused into the Dense
 

@@ -120,11 +120,15 @@ HWY_INLINE hn::Vec<D> channel_vector(D d, const hn::TFromD<D>* HWY_RESTRICT valu
     return hn::Set(d, values[row / Op::rows_per_channel]);
 }
 
-// One op of an epilogue on the vector at (row, col).
-template <class Op, class D, class V>
+// One op of an epilogue on the vector at (row, col); `addend()` gives the vector a fused
+// Residual add adds.
+template <class Op, class D, class V, class Addend>
 HWY_INLINE V apply_op(D d, V x, const hn::TFromD<D>* HWY_RESTRICT packed, std::size_t row,
-                      std::size_t col) {
-  if constexpr (Op::op == unary_op::prelu) {
+                      std::size_t col, const Addend& addend) {
+  if constexpr (requires { Op::adds_tensor; }) {
+    (void)packed, (void)row, (void)col;
+    return hn::Add(x, addend());
+  } else if constexpr (Op::op == unary_op::prelu) {
     const V slope = channel_vector<Op>(d, packed + Op::offset, row, col);
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, slope));
   } else if constexpr (Op::op == unary_op::batch_norm) {
@@ -132,16 +136,17 @@ HWY_INLINE V apply_op(D d, V x, const hn::TFromD<D>* HWY_RESTRICT packed, std::s
     const V shift = channel_vector<Op>(d, packed + Op::offset + Op::stride, row, col);
     return hn::MulAdd(x, scale, shift);
   } else {
-    (void)packed, (void)row, (void)col;
+    (void)packed, (void)row, (void)col, (void)addend;
     return apply_unary<Op>(d, x);
   }
 }
 
-template <class... Ops, class D, class V>
+template <class... Ops, class D, class V, class Addend>
 HWY_INLINE V apply_epilogue(kernels::epilogue<Ops...>, [[maybe_unused]] D d, V x,
                             [[maybe_unused]] const hn::TFromD<D>* HWY_RESTRICT packed,
-                            [[maybe_unused]] std::size_t row, [[maybe_unused]] std::size_t col) {
-  ((x = apply_op<Ops>(d, x, packed, row, col)), ...);
+                            [[maybe_unused]] std::size_t row, [[maybe_unused]] std::size_t col,
+                            [[maybe_unused]] const Addend& addend) {
+  ((x = apply_op<Ops>(d, x, packed, row, col, addend)), ...);
   return x;
 }
 
@@ -167,20 +172,24 @@ HWY_INLINE hn::Vec<D> load_first(D d, const hn::TFromD<D>* HWY_RESTRICT in, std:
   return hn::Load(d, tmp);
 }
 
-// y = epilogue(x) over a (Rows, Cols) view; y may equal x.
+// y = epilogue(x) over a (Rows, Cols) view; y may equal x. `addend` (or null): the tensor a
+// fused Residual add reads, indexed as y.
 template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
-HWY_INLINE void elementwise(const T* x, T* y, const T* HWY_RESTRICT packed) {
+HWY_INLINE void elementwise(const T* x, T* y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
   const hn::CappedTag<T, kernels::panel_width<T>> d;  // PReLU slopes are padded to a panel
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   for (std::size_t r = 0; r < Rows; ++r) {
     const T* xr = x + r * Cols;
     T* yr = y + r * Cols;
     std::size_t c = 0;
-    for (; c + L <= Cols; c += L)
-      hn::StoreU(apply_epilogue(Epilogue{}, d, hn::LoadU(d, xr + c), packed, r, c), d, yr + c);
+    for (; c + L <= Cols; c += L) {
+      auto add = [&] { return hn::LoadU(d, addend + r * Cols + c); };
+      hn::StoreU(apply_epilogue(Epilogue{}, d, hn::LoadU(d, xr + c), packed, r, c, add), d, yr + c);
+    }
     if (c < Cols) {
+      auto add = [&] { return load_first(d, addend + r * Cols + c, Cols - c, T(0)); };
       const auto v = load_first(d, xr + c, Cols - c, T(0));
-      store_first(d, apply_epilogue(Epilogue{}, d, v, packed, r, c), yr + c, Cols - c);
+      store_first(d, apply_epilogue(Epilogue{}, d, v, packed, r, c, add), yr + c, Cols - c);
     }
   }
 }

@@ -142,7 +142,8 @@ HWY_INLINE void conv_positions(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const 
 
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                       T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+                       T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
+                       const T* HWY_RESTRICT addend) {
   constexpr kernels::step st = Step::value;
   constexpr window_geometry g = st.window;
   constexpr std::size_t ocg = g.out_channels / g.groups, icg = g.in_channels / g.groups;
@@ -153,7 +154,7 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (ocg + L - 1) / L;  // per group
   const window_writer<decltype(d), Epilogue, st.dst_channels_last, g.out_channels, g.out_positions()> write{
-      d, y, packed};
+      d, y, packed, addend};
   for (std::size_t grp = 0; grp < g.groups; ++grp) {
     const T* wg = w + grp * padded * taps;
     const T* bg = bias + grp * padded;
@@ -226,7 +227,8 @@ HWY_INLINE void depthwise_channels(D d, const hn::TFromD<D>* HWY_RESTRICT w, con
 
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void depthwise(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                            T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+                            T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
+                       const T* HWY_RESTRICT addend) {
   constexpr kernels::step st = Step::value;
   constexpr window_geometry g = st.window;
   constexpr window_detail::tap_range inner =
@@ -236,7 +238,7 @@ HWY_NOINLINE void depthwise(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
   constexpr window_detail::tap_range all_kw{0, g.kernel_w};
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   const window_writer<decltype(d), Epilogue, st.dst_channels_last, g.in_channels, g.out_positions()> write{
-      d, y, packed};
+      d, y, packed, addend};
   // Positions outside, channel vectors inside: the input rows stay in cache.
   for (std::size_t oh = 0; oh < g.out_h; ++oh) {
     const window_detail::tap_range kh =

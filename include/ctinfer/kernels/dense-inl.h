@@ -39,15 +39,18 @@ struct output_writer {
   T* HWY_RESTRICT y;
   const T* HWY_RESTRICT packed;
   std::size_t cols;
+  const T* HWY_RESTRICT addend;  // a fused Residual add's tensor, indexed as y (or null)
   template <class V>
   HWY_INLINE void operator()(V v, std::size_t row, std::size_t col) const {
     if (col >= cols) return;  // a vector entirely in the zero padding
-    v = apply_epilogue(Epilogue{}, d, v, packed, row, col);
-    T* out = y + row * cols + col;
-    if (col + hn::Lanes(d) <= cols)
-      hn::StoreU(v, d, out);
+    const std::size_t at = row * cols + col;
+    const bool full = col + hn::Lanes(d) <= cols;
+    auto add = [&] { return full ? hn::LoadU(d, addend + at) : load_first(d, addend + at, cols - col, T(0)); };
+    v = apply_epilogue(Epilogue{}, d, v, packed, row, col, add);
+    if (full)
+      hn::StoreU(v, d, y + at);
     else
-      store_first(d, v, out, cols - col);
+      store_first(d, v, y + at, cols - col);
   }
 };
 
@@ -121,11 +124,11 @@ HWY_INLINE void gemv_block(D d, const hn::TFromD<D>* HWY_RESTRICT w,
 //   same net in double, with twice the vectors, slower).
 template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
-  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
+  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
   constexpr bool l1_resident = K * N * sizeof(T) <= 16 * 1024;
   const bool wide_blocks = !l1_resident || vectors >= 8;
   std::size_t v = 0;
@@ -198,11 +201,11 @@ HWY_INLINE void gemm_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0,
 
 template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                       T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+                       T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
-  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N};
+  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
   constexpr std::size_t full_rows = M / 6 * 6;
   constexpr std::size_t rest = M - full_rows;
 
@@ -221,11 +224,12 @@ HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
 // Dense step: picks the batch-1 or the tiled kernel at compile time.
 template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_INLINE void dense(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
-                        const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+                      const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
+                      const T* HWY_RESTRICT addend) {
   if constexpr (M == 1)
-    gemv<K, N, Bias, Epilogue>(w, bias, x, y, packed);
+    gemv<K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
   else
-    gemm<M, K, N, Bias, Epilogue>(w, bias, x, y, packed);
+    gemm<M, K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -19,6 +19,7 @@
 #include "ctinfer/kernels/activation-inl.h"
 #include "ctinfer/kernels/conv-inl.h"
 #include "ctinfer/kernels/dense-inl.h"
+#include "ctinfer/kernels/gate-inl.h"
 #include "ctinfer/kernels/pool-inl.h"
 #include "ctinfer/kernels/program.hpp"
 #include "ctinfer/kernels/softmax-inl.h"
@@ -37,12 +38,13 @@ struct buffers {
   T* out;
   T* workspace;
   HWY_INLINE const T* source(kernels::location l) const {
-    return l.where == kernels::buffer::input ? in
-           : l.where == kernels::buffer::output ? out
-                                                : workspace + l.offset;
+    return (l.where == kernels::buffer::input    ? in
+            : l.where == kernels::buffer::output ? out
+                                                 : workspace) +
+           l.offset;
   }
   HWY_INLINE T* destination(kernels::location l) const {
-    return l.where == kernels::buffer::output ? out : workspace + l.offset;
+    return (l.where == kernels::buffer::output ? out : workspace) + l.offset;
   }
 };
 
@@ -52,12 +54,13 @@ struct buffers {
 template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_NOINLINE void dense_outlined(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
                                  const T* HWY_RESTRICT x, T* HWY_RESTRICT y,
-                                 const T* HWY_RESTRICT packed) {
-  dense<M, K, N, Bias, Epilogue>(w, bias, x, y, packed);
+                                 const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
+  dense<M, K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
 }
 template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
-HWY_NOINLINE void elementwise_outlined(const T* x, T* y, const T* HWY_RESTRICT packed) {
-  elementwise<Rows, Cols, Epilogue>(x, y, packed);
+HWY_NOINLINE void elementwise_outlined(const T* x, T* y, const T* HWY_RESTRICT packed,
+                                       const T* HWY_RESTRICT addend) {
+  elementwise<Rows, Cols, Epilogue>(x, y, packed, addend);
 }
 inline constexpr std::size_t max_inlined_steps = 8;
 
@@ -67,28 +70,31 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
   constexpr bool inline_steps = Plan.step_count <= max_inlined_steps;
   const T* src = b.source(st.src);
   T* dst = b.destination(st.dst);
+  const T* add = st.has_addend ? b.source(st.addend) : nullptr;
+  using step = kernels::step_ref<Plan, S>;
   if constexpr (st.kind == kernels::step_kind::gemm) {
     const T* w = packed + st.weight_offset;
     const T* bias = packed + st.bias_offset;
     if constexpr (inline_steps)
-      dense<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed);
+      dense<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed, add);
     else
-      dense_outlined<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed);
+      dense_outlined<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::elementwise) {
     if constexpr (inline_steps)
-      elementwise<st.rows, st.cols, Epilogue>(src, dst, packed);
+      elementwise<st.rows, st.cols, Epilogue>(src, dst, packed, add);
     else
-      elementwise_outlined<st.rows, st.cols, Epilogue>(src, dst, packed);
+      elementwise_outlined<st.rows, st.cols, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::conv) {
-    conv<kernels::step_ref<Plan, S>, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed);
+    conv<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::depthwise) {
-    depthwise<kernels::step_ref<Plan, S>, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst,
-                                                    packed);
+    depthwise<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::max_pool || st.kind == kernels::step_kind::avg_pool) {
-    pool<kernels::step_ref<Plan, S>, Epilogue>(src, dst, packed);
+    pool<step, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::global_max_pool ||
                        st.kind == kernels::step_kind::global_avg_pool) {
-    global_pool<kernels::step_ref<Plan, S>, Epilogue>(src, dst, packed);
+    global_pool<step, Epilogue>(src, dst, packed, add);
+  } else if constexpr (st.kind == kernels::step_kind::glu || st.kind == kernels::step_kind::gated_tanh) {
+    gate<st.rows, st.cols, st.kind == kernels::step_kind::gated_tanh, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||
                        st.kind == kernels::step_kind::log_softmax) {
     softmax<st.rows, st.cols, st.kind == kernels::step_kind::log_softmax>(src, dst);

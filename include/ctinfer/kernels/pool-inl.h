@@ -27,7 +27,8 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 template <class Step, class Epilogue, class T>
-HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
+                       const T* HWY_RESTRICT addend) {
   constexpr kernels::step st = Step::value;
   constexpr window_geometry g = st.window;
   constexpr bool max = st.kind == kernels::step_kind::max_pool;
@@ -36,7 +37,7 @@ HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   using V = hn::Vec<decltype(d)>;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  const window_writer<decltype(d), Epilogue, st.dst_channels_last, C, g.out_positions()> write{d, y, packed};
+  const window_writer<decltype(d), Epilogue, st.dst_channels_last, C, g.out_positions()> write{d, y, packed, addend};
   const V lowest = hn::Set(d, -std::numeric_limits<T>::infinity());
   for (std::size_t oh = 0; oh < g.out_h; ++oh) {
     const window_detail::tap_range kh =
@@ -67,7 +68,8 @@ HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_
 }
 
 template <class Step, class Epilogue, class T>
-HWY_NOINLINE void global_pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed) {
+HWY_NOINLINE void global_pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
+                       const T* HWY_RESTRICT addend) {
   constexpr kernels::step st = Step::value;
   constexpr window_geometry g = st.window;
   constexpr bool max = st.kind == kernels::step_kind::global_max_pool;
@@ -77,7 +79,7 @@ HWY_NOINLINE void global_pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const 
   using V = hn::Vec<decltype(d)>;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   // The output (C, 1, 1) is the same in both layouts.
-  const window_writer<decltype(d), Epilogue, true, C, 1> write{d, y, packed};
+  const window_writer<decltype(d), Epilogue, true, C, 1> write{d, y, packed, addend};
   for (std::size_t col = 0; col < C; col += L) {
     const std::size_t count = C - col < L ? C - col : L;
     V acc = max ? hn::Set(d, -std::numeric_limits<T>::infinity()) : hn::Zero(d);

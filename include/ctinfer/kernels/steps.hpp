@@ -24,13 +24,15 @@ enum class step_kind {
   elementwise,  // y = epilogue(x) on a (rows, cols) view, in place when src == dst
   softmax,      // each row of (rows, cols), then the epilogue
   log_softmax,
-  copy,         // y = x (a network made of views only)
+  copy,         // y = x (views only, or a Concat branch that is the identity)
   conv,         // direct convolution over `window` on packed weights, then the epilogue
   depthwise,    // convolution with one input and one output channel per group
   max_pool,     // pooling over `window`, then the epilogue
   avg_pool,
   global_max_pool,  // every spatial position of a channel (window = the whole input)
   global_avg_pool,
+  glu,          // y = a * sigmoid(b) for the halves a, b of the channel axis, then the epilogue
+  gated_tanh,   // y = tanh(a) * sigmoid(b)
 };
 
 // Steps over (C, H, W) tensors (conv and pooling) read and write either PyTorch's
@@ -51,6 +53,11 @@ struct step {
   std::size_t in_size = 0, out_size = 0;    // elements read and written
   window_geometry window{};                 // window steps only
   bool src_channels_last = false, dst_channels_last = false;
+  // A Residual's add, fused into the store: the tensor at `addend` (same layout and indices
+  // as the output) is added after the first `add_at` ops of the epilogue.
+  bool has_addend = false;
+  location addend{};
+  std::size_t add_at = 0;
 };
 
 // A step as a type, for kernels that take the whole description at compile time.
@@ -85,6 +92,11 @@ struct channel_values {
   static constexpr std::size_t stride = Stride;
   static constexpr slope_mode mode = Mode;
   static constexpr std::size_t rows_per_channel = RowsPerChannel;
+};
+// The add of a Residual, as a step of the epilogue chain.
+struct add_tensor {
+  static constexpr unary_op op = unary_op::identity;
+  static constexpr bool adds_tensor = true;
 };
 template <class... Ops>
 struct epilogue {};

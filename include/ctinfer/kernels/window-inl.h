@@ -85,16 +85,21 @@ struct window_writer {
   D d;
   T* HWY_RESTRICT y;
   const T* HWY_RESTRICT packed;
+  const T* HWY_RESTRICT addend;  // a fused Residual add's tensor, laid out as y (or null)
   template <class V>
   HWY_INLINE void operator()(V v, std::size_t pos, std::size_t col, std::size_t count) const {
-    v = apply_epilogue(Epilogue{}, d, v, packed, pos, col);
     if constexpr (ChannelsLast) {
-      T* out = y + pos * Channels + col;
-      if (count >= hn::Lanes(d))
-        hn::StoreU(v, d, out);
+      const std::size_t at = pos * Channels + col;
+      const bool full = count >= hn::Lanes(d);
+      auto add = [&] { return full ? hn::LoadU(d, addend + at) : load_first(d, addend + at, count, T(0)); };
+      v = apply_epilogue(Epilogue{}, d, v, packed, pos, col, add);
+      if (full)
+        hn::StoreU(v, d, y + at);
       else
-        store_first(d, v, out, count);
+        store_first(d, v, y + at, count);
     } else {
+      auto add = [&] { return load_channels<Positions>(d, addend + col * Positions + pos, count, T(0)); };
+      v = apply_epilogue(Epilogue{}, d, v, packed, pos, col, add);
       HWY_ALIGN T tmp[hn::MaxLanes(d)];
       hn::Store(v, d, tmp);
       const std::size_t n = count < hn::Lanes(d) ? count : hn::Lanes(d);

@@ -29,6 +29,8 @@ enum class layer_kind {
   view,         // a new shape over the same values (Flatten, Reshape): costs nothing
   conv,         // a convolution over the spatial axes of (C, L) or (C, H, W)
   pool,         // max or average pooling over the spatial axes (windows or global)
+  gate,         // first half of the channels times a gate of the second half (GLU)
+  block,        // a marker of a Residual or Concat block (begin, next branch, end)
 };
 
 template <class L>

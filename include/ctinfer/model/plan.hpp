@@ -1,12 +1,12 @@
 // ctinfer/model/plan.hpp - passes 2 and 3: fusion and the memory plan.
 //
-// Fusion: a Dense and the elementwise layers after it are one step (applied in its store);
-// consecutive elementwise layers are one step; Softmax/LogSoftmax are a step of their own;
-// Flatten/Reshape are no step at all. Memory: the first step reads the caller's input, the
-// last writes the caller's output, and the steps between use one workspace whose size is
-// the largest (input + output) of any step that cannot run in place: buffers alternate
-// between the bottom and the top of the workspace, and in-place steps reuse their input.
-// Everything is computed in constexpr code from the layer types; nothing is left to run time.
+// Fusion (model/detail/plan_steps.hpp): layers become a flat list of steps, each one kernel
+// call with the elementwise layers after it applied in its store; BatchNorm folds into the
+// Conv or Dense before it; views are free; a Residual's add joins the store of its last
+// step; Concat branches write their slices directly. Memory: the first step reads the
+// caller's input, the last writes the caller's output, and every tensor between gets a
+// fixed offset in one workspace from its live range (first fit; elementwise steps run in
+// place). Everything is computed in constexpr code from the layer types.
 //
 //   using Net = ci::Sequential<ci::Input<ci::Shape<16>>, ci::Dense<32>, ci::ReLU, ci::Dense<16>>;
 //   static_assert(ci::plan_v<Net>.step_count == 2);          // Dense+ReLU, Dense
@@ -21,7 +21,7 @@
 #include "ctinfer/kernels/steps.hpp"
 #include "ctinfer/core/window.hpp"
 #include "ctinfer/layers/layer.hpp"
-#include "ctinfer/layers/pooling.hpp"
+#include "ctinfer/model/detail/plan_steps.hpp"
 #include "ctinfer/model/params.hpp"
 #include "ctinfer/model/shapes.hpp"
 
@@ -29,58 +29,10 @@ namespace ctinfer {
 
 namespace detail {
 
-struct layer_info {
-  layer_kind kind = layer_kind::view;
-  bool bias = false;
-  bool log = false;
-  bool prelu = false;
-  bool batch_norm = false;
-  std::size_t channels = 0;  // of PReLU and BatchNorm (their per-channel values)
-  std::size_t in_rows = 0, in_last = 0, in_size = 0;
-  std::size_t out_rows = 0, out_last = 0, out_size = 0, out_rank = 0;
-  kernels::step_kind window_kind = kernels::step_kind::conv;  // conv and pool layers
-  window_geometry window{};
-};
-
-template <class L, class In, class Out>
-constexpr layer_info describe_layer() {
-  using kernels::step_kind;
-  layer_info li;
-  li.kind = L::kind;
-  li.in_rows = In::rows;
-  li.in_last = In::last;
-  li.in_size = In::size;
-  li.out_rows = Out::rows;
-  li.out_last = Out::last;
-  li.out_size = Out::size;
-  li.out_rank = Out::rank;
-  if constexpr (L::kind == layer_kind::dense) li.bias = L::has_bias;
-  if constexpr (L::kind == layer_kind::rowwise) li.log = L::log;
-  if constexpr (L::kind == layer_kind::elementwise) {
-    if constexpr (L::op == unary_op::prelu || L::op == unary_op::batch_norm) {
-      li.prelu = L::op == unary_op::prelu;
-      li.batch_norm = L::op == unary_op::batch_norm;
-      li.channels = L::template channels<In>;
-    }
-  }
-  if constexpr (L::kind == layer_kind::conv) {
-    li.window = L::template geometry<In>;
-    li.window_kind = step_kind::conv;
-  }
-  if constexpr (L::kind == layer_kind::pool) {
-    li.window = L::template geometry<In>;
-    if constexpr (L::global)
-      li.window_kind = L::op == pool_op::max ? step_kind::global_max_pool : step_kind::global_avg_pool;
-    else
-      li.window_kind = L::op == pool_op::max ? step_kind::max_pool : step_kind::avg_pool;
-  }
-  return li;
-}
-
 template <std::size_t N>
 struct network_plan {
   static constexpr std::size_t max_steps = N + 1;
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::size_t npos = no_index;
   std::array<kernels::step, max_steps> steps{};
   std::array<std::size_t, max_steps> step_layer{};  // the layer that opened each step
   std::size_t step_count = 0;
@@ -97,120 +49,6 @@ struct network_plan {
   // Sum of every intermediate activation, for comparison with workspace_size.
   std::size_t activations_size = 0;
 };
-
-// Pass 2, fusion: layers to steps.
-template <std::size_t N>
-constexpr void make_steps(network_plan<N>& plan, const layer_info* layers, std::size_t input_size,
-                          std::array<bool, N + 1>& channels_first_after) {
-  using kernels::step_kind;
-  constexpr std::size_t npos = network_plan<N>::npos;
-  bool open = false;               // may the last step take more epilogue ops?
-  std::size_t opened_by = npos;    // the Dense/Conv layer that opened it, if any
-  for (std::size_t i = 0; i < N; ++i) {
-    const layer_info& li = layers[i];
-    plan.layer_step[i] = npos;
-    kernels::step s;
-    s.first_op = plan.op_count;
-    s.in_size = li.in_size;
-    s.out_size = li.out_size;
-    switch (li.kind) {
-      case layer_kind::view:
-        // Keep fusing across a view only if the (rows, cols) view is unchanged. Whatever
-        // comes after a view reads PyTorch's layout.
-        if (li.in_rows != li.out_rows || li.in_last != li.out_last) open = false;
-        if (plan.step_count > 0) channels_first_after[plan.step_count - 1] = true;
-        continue;
-      case layer_kind::dense:
-        s.kind = step_kind::gemm;
-        s.rows = li.in_rows;
-        s.k = li.in_last;
-        s.cols = li.out_last;
-        s.bias = li.bias;
-        opened_by = i;
-        break;
-      case layer_kind::conv:
-      case layer_kind::pool:
-        s.kind = li.window_kind;
-        s.window = li.window;
-        s.bias = li.kind == layer_kind::conv;  // always packed (zeros without bias)
-        opened_by = li.kind == layer_kind::conv ? i : npos;
-        break;
-      case layer_kind::elementwise: {
-        const bool foldable = li.batch_norm && open && opened_by + 1 == i &&
-                              plan.steps[plan.step_count - 1].op_count == 0 &&
-                              (layers[opened_by].kind == layer_kind::conv ||
-                               (layers[opened_by].kind == layer_kind::dense && layers[opened_by].out_rank == 1));
-        if (foldable) {
-          plan.folded[i] = true;
-          plan.steps[plan.step_count - 1].bias = true;
-          continue;
-        }
-        if (!open) {
-          s.kind = step_kind::elementwise;
-          s.rows = li.in_rows;
-          s.cols = li.in_last;
-          opened_by = npos;
-          plan.steps[plan.step_count++] = s;
-          open = true;
-        }
-        plan.op_layers[plan.op_count++] = i;
-        ++plan.steps[plan.step_count - 1].op_count;
-        continue;
-      }
-      case layer_kind::rowwise:
-        s.kind = li.log ? step_kind::log_softmax : step_kind::softmax;
-        s.rows = li.in_rows;
-        s.cols = li.in_last;
-        opened_by = npos;
-        plan.steps[plan.step_count++] = s;
-        open = false;
-        continue;
-    }
-    plan.layer_step[i] = plan.step_count;
-    plan.step_layer[plan.step_count] = i;
-    plan.steps[plan.step_count++] = s;
-    open = true;
-  }
-  if (plan.step_count == 0) {
-    kernels::step s;
-    s.kind = step_kind::copy;
-    s.rows = 1;
-    s.cols = input_size;
-    s.in_size = s.out_size = input_size;
-    plan.steps[plan.step_count++] = s;
-  }
-}
-
-// Layouts: window steps hand channels-last tensors to each other; everything else, and the
-// network's input and output, is channels-first. Then the kernel each window step runs:
-// depthwise when it can read channels-last, GEMM for a 1x1 convolution between two
-// channels-last tensors ((positions, C) x W^T).
-template <std::size_t N>
-constexpr void choose_layouts(network_plan<N>& plan, const std::array<bool, N + 1>& channels_first_after) {
-  using kernels::step_kind;
-  for (std::size_t s = 0; s < plan.step_count; ++s) {
-    kernels::step& st = plan.steps[s];
-    const bool global = st.kind == step_kind::global_avg_pool || st.kind == step_kind::global_max_pool;
-    st.src_channels_last = s > 0 && plan.steps[s - 1].dst_channels_last;
-    st.dst_channels_last = kernels::is_window_step(st.kind) && !global && s + 1 < plan.step_count &&
-                           kernels::is_window_step(plan.steps[s + 1].kind) && !channels_first_after[s];
-  }
-  for (std::size_t s = 0; s < plan.step_count; ++s) {
-    kernels::step& st = plan.steps[s];
-    if (st.kind != step_kind::conv) continue;
-    const window_geometry& g = st.window;
-    if (g.groups > 1 && g.groups == g.in_channels && g.groups == g.out_channels && st.src_channels_last) {
-      st.kind = step_kind::depthwise;
-    } else if (g.groups == 1 && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
-               g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 && g.pad_right == 0 &&
-               st.src_channels_last && st.dst_channels_last) {
-      st.kind = step_kind::gemm;
-      st.rows = g.out_positions();
-      st.k = g.in_channels;
-      st.cols = g.out_channels;
-    }
-  }
-}
 
 template <class T>
 constexpr std::size_t packed_size_of(const layer_info& li, const kernels::step* st, bool bias) {
@@ -235,15 +73,85 @@ constexpr std::size_t packed_size_of(const layer_info& li, const kernels::step* 
   return 0;
 }
 
+// Pass 3, memory: each intermediate tensor lives from the step that first writes it to the
+// step that last touches it, and gets a fixed offset in the one workspace, first fit among
+// the tensors alive at the same time (sizes rounded to 64 bytes, so every tensor starts
+// aligned). An elementwise step writes over its input when nothing reads that input later.
+template <class T, std::size_t N>
+constexpr std::size_t place_tensors(fusion_result<N>& f) {
+  using kernels::step_kind;
+  auto rounded = [](std::size_t n) { return kernels::round_up(n, kernels::packed_alignment<T>); };
+  auto touch = [&](std::size_t t, std::size_t s) {
+    tensor_info& ti = f.tensors[t];
+    if (ti.first == no_index || s < ti.first) ti.first = s;
+    if (s > ti.last) ti.last = s;
+  };
+  for (std::size_t s = 0; s < f.step_count; ++s) {
+    touch(f.io[s].dst, s);
+    f.tensors[f.io[s].src].last = s > f.tensors[f.io[s].src].last ? s : f.tensors[f.io[s].src].last;
+    if (f.io[s].addend != no_index) f.tensors[f.io[s].addend].last = s > f.tensors[f.io[s].addend].last ? s : f.tensors[f.io[s].addend].last;
+  }
+  auto in_workspace = [&](std::size_t t) {
+    const tensor_info& ti = f.tensors[t];
+    return !ti.input && !ti.output && !ti.dead && ti.first != no_index;
+  };
+  std::array<bool, N + 2> placed{};
+  std::size_t workspace = 0;
+  // Tensors in the order they are first written.
+  for (std::size_t s = 0; s < f.step_count; ++s) {
+    const std::size_t t = f.io[s].dst;
+    if (!in_workspace(t) || placed[t] || f.tensors[t].first != s) continue;
+    tensor_info& ti = f.tensors[t];
+    const std::size_t src = f.io[s].src;
+    const step_kind k = f.steps[s].kind;
+    const bool in_place_kernel = k == step_kind::elementwise || k == step_kind::softmax ||
+                                 k == step_kind::log_softmax || k == step_kind::glu || k == step_kind::gated_tanh;
+    if (in_place_kernel && in_workspace(src) && f.tensors[src].last == s && f.io[s].dst_offset == 0 &&
+        f.tensors[src].size >= ti.size) {
+      ti.offset = f.tensors[src].offset;
+    } else {
+      // Lowest offset clear of every placed tensor alive at the same time.
+      std::size_t offset = 0;
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (std::size_t u = 0; u < f.tensor_count; ++u) {
+          if (!placed[u]) continue;
+          const tensor_info& ui = f.tensors[u];
+          const bool overlap_time = !(ui.last < ti.first || ti.last < ui.first);
+          const bool overlap_space = offset < ui.offset + rounded(ui.size) && ui.offset < offset + rounded(ti.size);
+          if (overlap_time && overlap_space) {
+            offset = ui.offset + rounded(ui.size);
+            moved = true;
+          }
+        }
+      }
+      ti.offset = offset;
+    }
+    placed[t] = true;
+    const std::size_t end = ti.offset + rounded(ti.size);
+    workspace = end > workspace ? end : workspace;
+  }
+  return workspace;
+}
+
 template <class T, std::size_t N>
 constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_with_end,
                                     std::size_t input_size) {
   using kernels::step_kind;
-  network_plan<N> plan;
   const layer_info* layers = layers_with_end.data();
-  std::array<bool, N + 1> channels_first_after{};
-  make_steps(plan, layers, input_size, channels_first_after);
-  choose_layouts(plan, channels_first_after);
+  fusion_result<N> f = make_steps<N>(layers, input_size);
+  choose_layouts(f);
+
+  network_plan<N> plan;
+  plan.step_count = f.step_count;
+  plan.op_count = f.op_count;
+  plan.op_layers = f.op_layers;
+  plan.layer_step = f.layer_step;
+  plan.folded = f.folded;
+  for (std::size_t s = 0; s < f.step_count; ++s) {
+    plan.steps[s] = f.steps[s];
+    plan.step_layer[s] = f.step_layer[s];
+  }
 
   // Packed parameters: per layer, in layer order (nothing for a folded BatchNorm).
   std::size_t packed = 0;
@@ -251,14 +159,16 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     plan.packed_offset[i] = packed;
     if (plan.folded[i]) continue;
     const std::size_t s = plan.layer_step[i];
-    const kernels::step* st = s == network_plan<N>::npos ? nullptr : &plan.steps[s];
+    const kernels::step* st = s == no_index ? nullptr : &plan.steps[s];
     packed += packed_size_of<T>(layers[i], st, st != nullptr && st->bias);
   }
   plan.packed_offset[N] = packed;
   plan.packed_size = packed;
   for (std::size_t s = 0; s < plan.step_count; ++s) {
     kernels::step& st = plan.steps[s];
-    if (st.kind != step_kind::gemm && st.kind != step_kind::conv && st.kind != step_kind::depthwise) continue;
+    if (plan.layer_step[plan.step_layer[s]] != s || layers[plan.step_layer[s]].kind == layer_kind::pool ||
+        layers[plan.step_layer[s]].kind == layer_kind::gate)
+      continue;
     st.weight_offset = plan.packed_offset[plan.step_layer[s]];
     const window_geometry& g = st.window;
     if (layers[plan.step_layer[s]].kind == layer_kind::dense)
@@ -271,51 +181,23 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
                                                            g.kernel_h * g.kernel_w * (g.in_channels / g.groups));
   }
 
-  // Memory plan. Sizes are rounded to 64 bytes so every buffer starts aligned.
-  auto rounded = [](std::size_t n) { return kernels::round_up(n, kernels::packed_alignment<T>); };
-  // First walk: bottom (false) or top (true) of the workspace, and the size needed.
-  using kernels::buffer;
-  std::array<bool, N + 1> top{};
-  buffer current = buffer::input;
-  bool current_top = false;
-  std::size_t workspace = 0;
-  for (std::size_t s = 0; s < plan.step_count; ++s) {
-    const kernels::step& st = plan.steps[s];
-    const bool last = s + 1 == plan.step_count;
-    const bool in_place = st.kind != step_kind::gemm && !kernels::is_window_step(st.kind);
-    const std::size_t src_ws = current == buffer::workspace ? rounded(st.in_size) : 0;
-    if (last) {
-      workspace = workspace > src_ws ? workspace : src_ws;
-      break;
-    }
-    bool dst_top;
-    if (current != buffer::workspace)
-      dst_top = false;
-    else if (in_place)
-      dst_top = current_top;
-    else
-      dst_top = !current_top;
-    top[s] = dst_top;
-    const std::size_t need =
-        (in_place && current == buffer::workspace) ? src_ws : src_ws + rounded(st.out_size);
-    workspace = workspace > need ? workspace : need;
-    current = buffer::workspace;
-    current_top = dst_top;
-  }
-  plan.workspace_size = workspace;
-  // Second walk: fixed offsets.
-  kernels::location cur{buffer::input, 0};
+  plan.workspace_size = place_tensors<T>(f);
+  auto where = [&](std::size_t t) -> kernels::location {
+    const tensor_info& ti = f.tensors[t];
+    if (ti.input) return {kernels::buffer::input, 0};
+    if (ti.output) return {kernels::buffer::output, 0};
+    return {kernels::buffer::workspace, ti.offset};
+  };
   for (std::size_t s = 0; s < plan.step_count; ++s) {
     kernels::step& st = plan.steps[s];
-    st.src = cur;
-    if (s + 1 == plan.step_count) {
-      st.dst = {buffer::output, 0};
-    } else {
-      const std::size_t size = rounded(st.out_size);
-      st.dst = {buffer::workspace, top[s] ? workspace - size : 0};
-      plan.activations_size += st.out_size;
-    }
-    cur = st.dst;
+    st.src = where(f.io[s].src);
+    st.dst = where(f.io[s].dst);
+    st.dst.offset += f.io[s].dst_offset;
+    if (f.io[s].addend != no_index) st.addend = where(f.io[s].addend);
+  }
+  for (std::size_t t = 0; t < f.tensor_count; ++t) {
+    const tensor_info& ti = f.tensors[t];
+    if (!ti.input && !ti.output && !ti.dead) plan.activations_size += ti.size;
   }
   return plan;
 }

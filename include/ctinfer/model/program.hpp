@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "ctinfer/kernels/program.hpp"
@@ -39,13 +40,23 @@ inline constexpr bool columns_are_channels =
     kernels::is_window_step(Plan.steps[Step].kind) ||
     (Plan.steps[Step].kind == kernels::step_kind::gemm && Plan.steps[Step].window.out_channels > 0);
 
-template <class Net, std::size_t Step, class Seq = std::make_index_sequence<plan_v<Net>.steps[Step].op_count>>
+// Op J of a step's epilogue: its layers' ops, with a Residual's add at add_at.
+template <class Net, std::size_t Step, std::size_t J>
+struct step_op {
+  static constexpr kernels::step st = plan_v<Net>.steps[Step];
+  static constexpr bool is_add = st.has_addend && J == st.add_at;
+  static constexpr std::size_t op = st.has_addend && J > st.add_at ? J - 1 : J;
+  using type = typename std::conditional_t<
+      is_add, std::type_identity<kernels::add_tensor>,
+      epilogue_op<Net, plan_v<Net>.op_layers[st.first_op + (is_add ? 0 : op)], columns_are_channels<plan_v<Net>, Step>>>::type;
+};
+
+template <class Net, std::size_t Step,
+          class Seq = std::make_index_sequence<plan_v<Net>.steps[Step].op_count + plan_v<Net>.steps[Step].has_addend>>
 struct step_epilogue;
 template <class Net, std::size_t Step, std::size_t... J>
 struct step_epilogue<Net, Step, std::index_sequence<J...>> {
-  using type = kernels::epilogue<
-      typename epilogue_op<Net, plan_v<Net>.op_layers[plan_v<Net>.steps[Step].first_op + J],
-                           columns_are_channels<plan_v<Net>, Step>>::type...>;
+  using type = kernels::epilogue<typename step_op<Net, Step, J>::type...>;
 };
 
 template <class Net, class Seq = std::make_index_sequence<plan_v<Net>.step_count>>

@@ -15,6 +15,8 @@
 #include "ctinfer/core/element.hpp"
 #include "ctinfer/core/shape.hpp"
 #include "ctinfer/layers/layer.hpp"
+#include "ctinfer/model/blocks.hpp"
+#include "ctinfer/model/detail/type_list.hpp"
 
 namespace ctinfer {
 
@@ -55,14 +57,16 @@ struct network_traits<Sequential<Ls...>> {
   static constexpr bool is_sequential = true;
   static constexpr bool starts_with_input = false;
 };
-template <class S, class T, class... Ls>
-struct network_traits<Sequential<Input<S, T>, Ls...>> {
-  static constexpr bool is_sequential = true;
-  static constexpr bool starts_with_input = true;
-  using input_shape = S;
-  using element_type = T;
-  static constexpr std::size_t layer_count = sizeof...(Ls);
-  // Indices of the layers below are 0-based and do not count Input.
+template <template <class...> class F, class List>
+struct apply_list;
+template <template <class...> class F, class... Ts>
+struct apply_list<F, type_list<Ts...>> {
+  using type = F<Ts...>;
+};
+template <class List>
+struct layer_list_traits;
+template <class... Ls>
+struct layer_list_traits<type_list<Ls...>> {
   static constexpr bool all_layers = (Layer<Ls> && ...);
   static constexpr std::size_t first_non_layer = [] {
     constexpr bool is_layer[] = {Layer<Ls>..., true};
@@ -70,8 +74,22 @@ struct network_traits<Sequential<Input<S, T>, Ls...>> {
     while (is_layer[i]) ++i;
     return i;
   }();
+};
+
+template <class S, class T, class... Ls>
+struct network_traits<Sequential<Input<S, T>, Ls...>> {
+  static constexpr bool is_sequential = true;
+  static constexpr bool starts_with_input = true;
+  using input_shape = S;
+  using element_type = T;
+  // The layers with every block flattened to its markers and layers (model/blocks.hpp).
+  // Indices below count these, 0-based, without Input.
+  using flat_layers = concat_lists_t<typename flatten<Ls>::type...>;
+  static constexpr std::size_t layer_count = flat_layers::size;
+  static constexpr bool all_layers = layer_list_traits<flat_layers>::all_layers;
+  static constexpr std::size_t first_non_layer = layer_list_traits<flat_layers>::first_non_layer;
   template <template <class...> class F>
-  using apply = F<Ls...>;
+  using apply = typename apply_list<F, flat_layers>::type;
 };
 }  // namespace detail
 

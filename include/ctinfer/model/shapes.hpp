@@ -14,12 +14,50 @@
 #include <utility>
 
 #include "ctinfer/core/diagnostics.hpp"
+#include "ctinfer/model/blocks.hpp"
 #include "ctinfer/model/detail/type_list.hpp"
 #include "ctinfer/model/sequential.hpp"
 
 namespace ctinfer {
 
+namespace rule {
+// Block rules take the index of the block's end in the flattened layer list (see
+// layer_t<Net, I>), the block's input shape and its branches' output shapes.
+template <std::size_t EndIndex, class InputShape, class... BranchShapes>
+struct residual_branches_have_one_shape {
+  static constexpr bool ok = [] {
+    if constexpr (sizeof...(BranchShapes) == 1)
+      return (std::is_same_v<InputShape, BranchShapes> && ...);
+    else
+      return (std::is_same_v<detail::list_at_t<0, detail::type_list<BranchShapes...>>, BranchShapes> && ...);
+  }();
+  static_assert(ok, "ctinfer: Residual adds its branches, so the body must keep the input's shape (or "
+                    "the body and the shortcut must give the same shape); the shapes follow");
+};
+template <class A, class B>
+constexpr bool same_but_channels() {
+  if (A::rank != B::rank) return false;
+  for (std::size_t a = 1; a < A::rank; ++a)
+    if (A::dims[a] != B::dims[a]) return false;
+  return true;
+}
+template <std::size_t EndIndex, class InputShape, class... BranchShapes>
+struct concat_branches_match_but_for_channels {
+  static constexpr bool ok =
+      (same_but_channels<detail::list_at_t<0, detail::type_list<BranchShapes...>>, BranchShapes>() && ...);
+  static_assert(ok, "ctinfer: Concat joins its branches along the channel axis (the first), so every "
+                    "other axis must match; the branches' shapes follow");
+};
+}  // namespace rule
+
 namespace detail {
+
+template <class... Shapes>
+struct concat_shape;
+template <std::size_t C, std::size_t... Rest, class... More>
+struct concat_shape<Shape<C, Rest...>, More...> {
+  using type = Shape<(C + ... + More::dims[0]), Rest...>;
+};
 
 template <class L, class In>
 struct lazy_output_shape {
@@ -40,21 +78,70 @@ struct infer_layer_shape {
   using type = typename std::conditional_t<ok, lazy_output_shape<L, In>, lazy_invalid_shape>::type;
 };
 
-// Left fold over the layers carrying (index, list of shapes so far).
-template <std::size_t I, class Shapes, class Last>
+// The shape a block produces from its input and its branches' outputs (rules in
+// model/block_rules below); invalid_shape if a branch already failed or a rule does not hold.
+template <std::size_t I, block_kind K, class In, class... Outs>
+struct block_output {
+  static constexpr bool valid = (is_valid_shape_v<Outs> && ...);
+  static constexpr bool ok = [] {
+    if constexpr (!valid)
+      return false;
+    else if constexpr (K == block_kind::residual)
+      return rule_holds<rule::residual_branches_have_one_shape<I, In, Outs...>>;
+    else
+      return rule_holds<rule::concat_branches_match_but_for_channels<I, In, Outs...>>;
+  }();
+  using type = std::conditional_t<!ok, invalid_shape,
+                                  typename std::conditional_t<K == block_kind::residual,
+                                                              std::type_identity<list_at_t<0, type_list<Outs...>>>,
+                                                              concat_shape<Outs...>>::type>;
+};
+
+// Left fold over the layers carrying (index, list of shapes so far, the current shape, and
+// a stack of open blocks: their input shape and the output shapes of their finished branches).
+template <std::size_t I, class Shapes, class Last, class Stack>
 struct shape_fold {
   using shapes = Shapes;
 };
 template <class L>
 struct layer_tag {};
-template <std::size_t I, class... Ss, class Last, class L>
-auto operator>>(shape_fold<I, type_list<Ss...>, Last>, layer_tag<L>)
+template <block_kind K, class In, class... Outs>
+struct block_frame {};
+
+template <class L>
+inline constexpr bool is_block_marker_v = false;
+template <block_kind K, block_role R>
+inline constexpr bool is_block_marker_v<block_marker<K, R>> = true;
+
+template <std::size_t I, class... Ss, class Last, class Stack, class L>
+  requires(!is_block_marker_v<L>)
+auto operator>>(shape_fold<I, type_list<Ss...>, Last, Stack>, layer_tag<L>)
     -> shape_fold<I + 1, type_list<Ss..., typename infer_layer_shape<I, L, Last>::type>,
-                  typename infer_layer_shape<I, L, Last>::type>;
+                  typename infer_layer_shape<I, L, Last>::type, Stack>;
+
+// A block's begin: every branch starts from the current shape.
+template <std::size_t I, class... Ss, class Last, class... Frames, block_kind K>
+auto operator>>(shape_fold<I, type_list<Ss...>, Last, type_list<Frames...>>,
+                layer_tag<block_marker<K, block_role::begin>>)
+    -> shape_fold<I + 1, type_list<Ss..., Last>, Last, type_list<block_frame<K, Last>, Frames...>>;
+// The next branch: remember the finished one, start again from the block's input.
+template <std::size_t I, class... Ss, class Last, block_kind K, class In, class... Outs, class... Frames>
+auto operator>>(shape_fold<I, type_list<Ss...>, Last, type_list<block_frame<K, In, Outs...>, Frames...>>,
+                layer_tag<block_marker<K, block_role::next_branch>>)
+    -> shape_fold<I + 1, type_list<Ss..., std::conditional_t<is_valid_shape_v<Last>, In, invalid_shape>>,
+                  std::conditional_t<is_valid_shape_v<Last>, In, invalid_shape>,
+                  type_list<block_frame<K, In, Outs..., Last>, Frames...>>;
+// The end: combine the branches.
+template <std::size_t I, class... Ss, class Last, block_kind K, class In, class... Outs, class... Frames>
+auto operator>>(shape_fold<I, type_list<Ss...>, Last, type_list<block_frame<K, In, Outs...>, Frames...>>,
+                layer_tag<block_marker<K, block_role::end>>)
+    -> shape_fold<I + 1, type_list<Ss..., typename block_output<I, K, In, Outs..., Last>::type>,
+                  typename block_output<I, K, In, Outs..., Last>::type, type_list<Frames...>>;
 
 template <class In, class... Ls>
 struct infer_shapes {
-  using type = typename decltype((shape_fold<0, type_list<In>, In>{} >> ... >> layer_tag<Ls>{}))::shapes;
+  using type =
+      typename decltype((shape_fold<0, type_list<In>, In, type_list<>>{} >> ... >> layer_tag<Ls>{}))::shapes;
 };
 
 template <class Net>
