@@ -248,18 +248,66 @@ def compile_tables(path):
     return "\n".join(out)
 
 
+CONV_CASES = {
+    "conv3x3_64_56": "3x3, 64 -> 64, 56x56, pad 1 (channels-last in and out)",
+    "conv3x3_32_32": "3x3, 32 -> 32, 32x32, pad 1 (channels-last in and out)",
+    "conv1x1_64_128": "1x1, 64 -> 128, 56x56 (channels-last in and out)",
+    "dw3x3_64_56": "depthwise 3x3, 64 channels, 56x56, pad 1 (channels-last in and out)",
+    "tiny_1_8_28": "3x3, 1 -> 8, 28x28, pad 1 (whole Model, NCHW in and out)",
+    "tiny_8_16_14": "3x3, 8 -> 16, 14x14, pad 1 (whole Model, NCHW in and out)",
+    "small_cnn": "small CNN, 1x28x28 -> 10 (whole Model, NCHW in)",
+}
+CONV_SIDES = ["ctinfer", "onednn_native", "onednn_nchw", "libtorch"]
+
+
+def conv_tables(path, time_key):
+    ctx, med, cv, reps = load_dense(path)
+    out = ["### Convolutions: ctinfer, oneDNN and LibTorch (one thread)\n"]
+    peak = med.get("calib/fma_peak_f32")
+    peak_gflops = peak["FLOP"] / 1e9 if peak else None
+    if peak_gflops:
+        out.append(f"Same-run FMA peak of one core: {peak_gflops:.1f} GFLOP/s "
+                   f"({peak_gflops / PEAK_GFLOPS:.2f} of the nominal {PEAK_GFLOPS:.0f}).\n")
+    out.append("| case | side | median | GFLOP/s | of run peak | cv | ctinfer speed-up |")
+    out.append("|---|---|---|---|---|---|---|")
+    for case, title in CONV_CASES.items():
+        rows = {side: med.get(f"{case}/{side}") for side in CONV_SIDES}
+        if not rows["ctinfer"]:
+            continue
+        unit = UNIT_NS[rows["ctinfer"]["time_unit"]]
+        t_ci = rows["ctinfer"][time_key] * unit
+        for side in CONV_SIDES:
+            b = rows[side]
+            if not b:
+                continue
+            t = b[time_key] * UNIT_NS[b["time_unit"]]
+            gflops = b["flop_per_inference"] / t
+            frac = f"{gflops / peak_gflops:.2f}" if peak_gflops else "-"
+            c = cv.get(f"{case}/{side}")
+            cvs = f"{100 * c[time_key]:.0f}%" if c else "-"
+            speed = "" if side == "ctinfer" else f"{t / t_ci:.2f}x"
+            out.append(f"| {case if side == 'ctinfer' else ''} | {side} | {fmt_time(t)} | {gflops:.1f} | {frac} | "
+                       f"{cvs} | {speed} |")
+    out.append("")
+    out.append("Cases: " + "; ".join(f"`{k}`: {v}" for k, v in CONV_CASES.items()) + ".\n")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dense", help="bench_dense JSON")
+    ap.add_argument("--conv", help="bench_conv JSON")
     ap.add_argument("--compile", action="append", default=[], help="compile_time JSON (repeatable)")
     ap.add_argument("--time", default="cpu_time", choices=["real_time", "cpu_time"],
                     help="which median the tables use (default cpu_time: the machine is shared)")
     a = ap.parse_args()
-    if not a.dense and not a.compile:
-        ap.error("give --dense and/or --compile")
+    if not a.dense and not a.compile and not a.conv:
+        ap.error("give --dense, --conv and/or --compile")
     parts = []
     if a.dense:
         parts.append(dense_tables(a.dense, a.time))
+    if a.conv:
+        parts.append(conv_tables(a.conv, a.time))
     for path in a.compile:
         parts.append(compile_tables(path))
     sys.stdout.write("\n".join(parts))

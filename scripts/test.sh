@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && [ -z "${CTINFER_SKIP_APT:-}" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    g++ clang-14 cmake make libboost-dev libhwy-dev doctest-dev python3 >/dev/null
+    g++ clang-14 cmake make libboost-dev libhwy-dev doctest-dev python3 \
+    python3-onnx python3-numpy libonnx-testdata >/dev/null
 fi
 
 compilers=${CTINFER_COMPILERS:-"g++ clang++-14"}
@@ -29,18 +30,35 @@ for cxx in $compilers; do
   ctest --test-dir "$dir" --output-on-failure -j"$jobs" || status=1
 done
 
-# The PyTorch fixtures are generated, not hand-made: when PyTorch is here, regenerate them
-# and require the committed files to be identical.
-if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  tmp=$(mktemp -d)
-  /usr/bin/python3 tests/reference/make_fixtures.py "$tmp" >/dev/null
-  if diff -r "$tmp" tests/fixtures >/dev/null; then
-    echo "=== fixtures: regenerated with PyTorch, identical to the committed ones"
-  else
-    echo "=== fixtures: regenerated files differ from tests/fixtures"; status=1
-  fi
+# The fixtures are generated, not hand-made: when PyTorch is here, regenerate the PyTorch
+# ones, and when ONNX and its conformance data are, the ONNX ones; require the committed
+# files to be identical.
+check_generated() {  # name, generator command..., then the files to compare after "--"
+  local name=$1; shift
+  local tmp; tmp=$(mktemp -d)
+  local cmd=() files=()
+  while [ "$1" != "--" ]; do cmd+=("$1"); shift; done; shift
+  files=("$@")
+  "${cmd[@]}" "$tmp" >/dev/null
+  local ok=1
+  for f in "${files[@]}"; do
+    cmp -s "$tmp/$(basename "$f")" "$f" || { echo "=== $name: $f differs when regenerated"; ok=0; }
+  done
   rm -rf "$tmp"
+  if [ $ok = 1 ]; then echo "=== $name: regenerated, identical to the committed files"; else status=1; fi
+}
+if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  check_generated "PyTorch fixtures" /usr/bin/python3 tests/reference/make_fixtures.py -- \
+    tests/fixtures/activations.hpp tests/fixtures/dense.hpp tests/fixtures/mlp.hpp \
+    tests/fixtures/conv.hpp tests/fixtures/blocks.hpp
 else
-  echo "=== fixtures: PyTorch not installed, regeneration check skipped (apt-get install python3-torch)"
+  echo "=== PyTorch fixtures: PyTorch not installed, regeneration check skipped (apt-get install python3-torch)"
+fi
+if /usr/bin/python3 -c "import onnx" 2>/dev/null && [ -d /usr/share/libonnx-testdata/data/node ]; then
+  # The generator writes the header and the doc into one directory here.
+  check_generated "ONNX conformance fixtures" bash -c '/usr/bin/python3 tests/reference/make_onnx_fixtures.py "$0" "$0"' -- \
+    tests/fixtures/onnx_node.hpp docs/onnx-conformance.md
+else
+  echo "=== ONNX conformance fixtures: python3-onnx or libonnx-testdata missing, regeneration check skipped"
 fi
 exit $status

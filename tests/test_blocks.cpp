@@ -64,6 +64,14 @@ template <class T> using blocks_edge = ci::Sequential<ci::Input<ci::Shape<6, 5>,
     ci::Concat<ci::Sequential<ci::Flatten, ci::Reshape<ci::Shape<6, 5>>>,
                ci::Residual<ci::Sequential<ci::Dense<5>, ci::Tanh>, ci::Dense<5, false>>>,
     ci::Dense<3>>;
+// A Residual whose body ends in a Concat (the add cannot join one slice's store), Concats
+// nested in Concats (an inner Concat's output is written by several steps).
+template <class T> using blocks_nested = ci::Sequential<ci::Input<ci::Shape<4, 6, 6>, T>,
+    ci::Residual<ci::Concat<ci::Conv2D<2, ci::Kernel<1>>, ci::Conv2D<2, ci::Kernel<3>, ci::Pad<1>>>>,
+    ci::Concat<ci::Concat<ci::Conv2D<3, ci::Kernel<1>>, ci::MaxPool2D<ci::Kernel<3>, ci::Stride<1>, ci::Pad<1>>>,
+               ci::Conv2D<1, ci::Kernel<1>>>,
+    ci::ReLU, ci::Flatten, ci::Residual<ci::Concat<ci::Dense<144>, ci::Dense<144, false>>>>;
+static_assert(std::is_same_v<ci::output_shape_t<blocks_nested<float>>, ci::Shape<288>>);
 static_assert(ci::param_count_v<res_basic<float>> == fx::res_basic_param_count);
 static_assert(ci::param_count_v<mbv2<float>> == fx::mbv2_param_count);
 static_assert(ci::param_count_v<glu_wavenet<float>> == fx::glu_wavenet_param_count);
@@ -91,6 +99,8 @@ void cases() {
   CTINFER_CASE_P_TOL(concat_dense, concat_dense, f32, f64);
   check_against_reference<blocks_edge<float>>("blocks_edge", f32);
   check_against_reference<blocks_edge<double>>("blocks_edge", f64);
+  check_against_reference<blocks_nested<float>>("blocks_nested", f32);
+  check_against_reference<blocks_nested<double>>("blocks_nested", f64);
 }
 
 }  // namespace ctinfer_test::blocks::HWY_NAMESPACE

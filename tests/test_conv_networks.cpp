@@ -39,7 +39,7 @@ template <class T> using cnn_d = ci::Sequential<ci::Input<ci::Shape<12>, T>,
     ci::Dense<20>, ci::BatchNorm, ci::ReLU, ci::Dense<3>>;
 template <class T> using cnn_e = ci::Sequential<ci::Input<ci::Shape<2, 9, 10>, T>,
     ci::Conv2D<6, ci::Kernel<3>>, ci::ReLU, ci::Conv2D<5, ci::Kernel<3>, ci::Stride<2>>>;
-// Odd channel counts through every channels-last kernel: direct conv, depthwise, 1x1 as GEMM,
+// Odd channel counts through every channels-last kernel: direct conv, depthwise, 1x1,
 // pools, and a channels-first store at the end.
 template <class T> using tails_a = ci::Sequential<ci::Input<ci::Shape<3, 11, 13>, T>,
     ci::Conv2D<21, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU,
@@ -59,9 +59,10 @@ static_assert(ci::param_count_v<cnn_c<float>> == fx::cnn_c_param_count);
 static_assert(ci::plan_v<cnn_a<float>>.step_count == 5);
 static_assert(ci::plan_v<cnn_a<float>>.folded[1] && ci::plan_v<cnn_a<float>>.folded[5]);
 static_assert(ci::plan_v<cnn_d<float>>.step_count == 2 && ci::plan_v<cnn_d<float>>.folded[1]);
-// Kernels chosen: depthwise on a channels-last input, 1x1 between channels-last tensors as GEMM.
+// Kernels chosen: depthwise on a channels-last input; the direct kernel for 1x1.
 static_assert(ci::plan_v<cnn_c<float>>.steps[1].kind == ci::kernels::step_kind::depthwise);
-static_assert(ci::plan_v<cnn_c<float>>.steps[2].kind == ci::kernels::step_kind::gemm);
+static_assert(ci::plan_v<cnn_c<float>>.steps[2].kind == ci::kernels::step_kind::conv);
+static_assert(ci::plan_v<cnn_c<float>>.steps[1].src_channels_last && ci::plan_v<cnn_c<float>>.steps[1].dst_channels_last);
 static_assert(ci::plan_v<tails_c<float>>.steps[0].kind == ci::kernels::step_kind::conv);  // input is channels-first
 // clang-format on
 }  // namespace ctinfer_test::conv_networks

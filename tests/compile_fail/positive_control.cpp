@@ -24,6 +24,20 @@ using Net64 = ci::Sequential<ci::Input<ci::Shape<1>, double>, ci::Reshape<ci::Sh
                              ci::Dense<3>, ci::Softmax>;
 static_assert(std::is_same_v<ci::element_t<Net64>, double>);
 
+// The convolution, pooling, BatchNorm and gating layers of the compile-fail tests, used right.
+// (No Residual/Concat here: see residual_*.cpp and concat_*.cpp.)
+using Cnn = ci::Sequential<ci::Input<ci::Shape<3, 16, 16>>, ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>,
+                           ci::BatchNorm::with<std::ratio<1, 1000>>, ci::ReLU,
+                           ci::MaxPool2D<ci::Kernel<2>>,
+                           ci::Conv2D<8, ci::Kernel<3>, ci::PadSame, ci::Groups<4>, ci::NoBias>,
+                           ci::AvgPool2D<ci::Kernel<3>, ci::Stride<1>, ci::Pads<1, 1, 1, 1>, ci::ExcludePad>,
+                           ci::GLU, ci::GlobalAvgPool, ci::Flatten, ci::Dense<2>>;
+static_assert(std::is_same_v<ci::layer_input_shape_t<Cnn, 7>, ci::Shape<4, 8, 8>>);
+using Cnn1d = ci::Sequential<ci::Input<ci::Shape<1, 100>>,
+                             ci::Conv1D<8, ci::Kernel<5>, ci::Stride<2>, ci::Dilation<2>>, ci::ReLU,
+                             ci::GlobalMaxPool, ci::Flatten, ci::Dense<2>>;
+static_assert(std::is_same_v<ci::layer_input_shape_t<Cnn1d, 2>, ci::Shape<8, 46>>);
+
 int main() {
   ci::params_t<Net> params{};
   std::array<float, ci::param_count_v<Net>> flat{};
@@ -35,5 +49,9 @@ int main() {
 
   ci::Model<Net64> model64{ci::params_t<Net64>{}};
   std::array<double, 3> z = model64({1.0});
-  return y[0] == y_ref[0] && z[0] > 0.0 ? 0 : 1;
+  ci::Model<Cnn> cnn{ci::params_t<Cnn>{}};
+  ci::Model<Cnn1d> cnn1d{ci::params_t<Cnn1d>{}};
+  std::array<float, 2> c2 = cnn(std::array<float, 3 * 16 * 16>{});
+  std::array<float, 2> c1 = cnn1d(std::array<float, 100>{});
+  return y[0] == y_ref[0] && z[0] > 0.0 && c2[0] == c1[0] ? 0 : 1;
 }

@@ -9,8 +9,9 @@
 //
 // Parameters (state_dict order, num_batches_tracked left out): weight[C], bias[C],
 // running_mean[C], running_var[C]. Right after a Conv (or a Dense with a rank-1 output) it is
-// folded into that layer's weights when the Model is built; elsewhere it runs as one
-// multiply-add per value in the store of the step before it.
+// folded into that layer's weights when the Model is built; elsewhere it is one multiply-add
+// per value, in the store of the step before it when that step takes elementwise ops, or
+// in an elementwise step of its own.
 #pragma once
 
 #include <array>

@@ -12,7 +12,8 @@
 //   static_assert(std::is_same_v<ci::output_shape_t<Net>, ci::Shape<16, 16, 16>>);
 //
 // A BatchNorm right after a convolution is folded into its weights; activations after it
-// run in its store. Depthwise (Groups<C> with C outputs) has a kernel of its own.
+// run in its store. Depthwise (Groups<C> with C outputs) has a kernel of its own when its
+// input is channels-last (any input but the network's own, or one read through a view).
 #pragma once
 
 #include <array>

@@ -36,14 +36,15 @@ struct halve_channels<Shape<C, Rest...>> {
   using type = Shape<C / 2, Rest...>;
 };
 
-template <bool TanhOfFirst>
+// Self: the user-facing layer type, so diagnostics name GLU or GatedTanh.
+template <class Self, bool TanhOfFirst>
 struct gate_layer {
   using ctinfer_layer = void;
   static constexpr layer_kind kind = layer_kind::gate;
   static constexpr bool tanh_of_first = TanhOfFirst;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = rule_holds<rule::gate_needs_even_channels<I, gate_layer, In>>;
+  static constexpr bool check = rule_holds<rule::gate_needs_even_channels<I, Self, In>>;
   template <AShape In>
   using output_shape = typename halve_channels<In>::type;
 
@@ -58,7 +59,7 @@ struct gate_layer {
 };
 }  // namespace detail
 
-struct GLU : detail::gate_layer<false> {};
-struct GatedTanh : detail::gate_layer<true> {};
+struct GLU : detail::gate_layer<GLU, false> {};
+struct GatedTanh : detail::gate_layer<GatedTanh, true> {};
 
 }  // namespace ctinfer

@@ -73,8 +73,18 @@ struct no_option {
   static constexpr pad_form form = pad_form::symmetric;
 };
 
+// Whether O is an option of kind K (false for a type that is no option at all: the layer's
+// rule reports those, so nothing here may fail first).
+template <option::kind K, class O>
+constexpr bool is_option_of_kind() {
+  if constexpr (Option<O>)
+    return O::ctinfer_option == K;
+  else
+    return false;
+}
+
 template <option::kind K, class... Opts>
-inline constexpr std::size_t option_count_v = (std::size_t{0} + ... + (Opts::ctinfer_option == K));
+inline constexpr std::size_t option_count_v = (std::size_t{0} + ... + is_option_of_kind<K, Opts>());
 
 template <option::kind K, class... Opts>
 struct find_option {
@@ -82,8 +92,7 @@ struct find_option {
 };
 template <option::kind K, class O, class... Rest>
 struct find_option<K, O, Rest...> {
-  using type =
-      std::conditional_t<O::ctinfer_option == K, O, typename find_option<K, Rest...>::type>;
+  using type = std::conditional_t<is_option_of_kind<K, O>(), O, typename find_option<K, Rest...>::type>;
 };
 // The option of kind K among Opts, or no_option.
 template <option::kind K, class... Opts>

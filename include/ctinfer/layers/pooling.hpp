@@ -27,8 +27,13 @@ namespace ctinfer {
 namespace rule {
 template <std::size_t LayerIndex, class Layer, class InputShape>
 struct global_pool_needs_a_spatial_axis {
-  static constexpr bool ok = InputShape::rank >= 2;
+  static constexpr bool ok = InputShape::rank == 2 || InputShape::rank == 3;
   static_assert(ok, "ctinfer: GlobalAvgPool / GlobalMaxPool need a (C, L) or (C, H, W) input");
+};
+template <std::size_t LayerIndex, class Layer, class InputShape>
+struct pool_windows_touch_the_input {
+  static constexpr bool ok = Layer::template windows_touch_input<InputShape>;
+  static_assert(ok, "ctinfer: a pooling window lies entirely in the padding; use less padding");
 };
 }  // namespace rule
 
@@ -52,7 +57,7 @@ struct pool_layer {
         if (((Opts::ctinfer_option == k) + ... + 0) > 1) return false;
       const bool dilation_ok = Op == pool_op::max || option_count_v<kind::dilation, Opts...> == 0;
       const bool exclude_ok = Op == pool_op::average || option_count_v<kind::exclude_pad, Opts...> == 0;
-      return dilation_ok && exclude_ok &&
+      return dilation_ok && exclude_ok && option_t<kind::pad, Opts...>::form != pad_form::same &&
              ((Opts::ctinfer_option != kind::groups && Opts::ctinfer_option != kind::bias) && ...);
     }
   }();
@@ -80,6 +85,15 @@ struct pool_layer {
   template <AShape In>
   static constexpr bool fits = geometry<In>.out_h > 0 && geometry<In>.out_w > 0;
 
+  // Every window holds at least one input value: the first ends past the leading padding,
+  // the last starts before the input's end.
+  template <AShape In>
+  static constexpr bool windows_touch_input = [] {
+    constexpr window_geometry g = geometry<In>;
+    return g.pad_top < g.dilation_h * (g.kernel_h - 1) + 1 && g.pad_left < g.dilation_w * (g.kernel_w - 1) + 1 &&
+           (g.out_h - 1) * g.stride_h < g.in_h + g.pad_top && (g.out_w - 1) * g.stride_w < g.in_w + g.pad_left;
+  }();
+
   template <std::size_t I, AShape In>
   static constexpr bool check = [] {
     if constexpr (!rule_holds<rule::window_options_are_known_and_unique<I, Self, In>>)
@@ -90,8 +104,10 @@ struct pool_layer {
       return false;
     else if constexpr (!rule_holds<rule::window_needs_channels_first_input<I, Self, In>>)
       return false;
+    else if constexpr (!rule_holds<rule::window_fits_the_padded_input<I, Self, In>>)
+      return false;
     else
-      return rule_holds<rule::window_fits_the_padded_input<I, Self, In>>;
+      return rule_holds<rule::pool_windows_touch_the_input<I, Self, In>>;
   }();
 
   template <AShape In>

@@ -77,6 +77,12 @@ struct infer_layer_shape {
   }();
   using type = typename std::conditional_t<ok, lazy_output_shape<L, In>, lazy_invalid_shape>::type;
 };
+// Block markers are handled by the fold's own overloads; this only keeps compilers that
+// form the generic overload's return type before checking its constraint (Clang 14) quiet.
+template <std::size_t I, block_kind K, block_role R, class In>
+struct infer_layer_shape<I, block_marker<K, R>, In> {
+  using type = In;
+};
 
 // The shape a block produces from its input and its branches' outputs (rules in
 // model/block_rules below); invalid_shape if a branch already failed or a rule does not hold.

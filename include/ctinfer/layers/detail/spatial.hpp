@@ -111,7 +111,7 @@ struct window_options_are_known_and_unique {
   static constexpr bool ok = Layer::options_ok;
   static_assert(ok, "ctinfer: a layer option is not one this layer takes, or is given twice (convolutions "
                     "take Kernel, Stride, Pad/Pads/PadSame, Dilation, Groups, NoBias; pooling takes "
-                    "Kernel, Stride, Pad/Pads, Dilation (max), CeilMode, ExcludePad (avg))");
+                    "Kernel, Stride, Pad/Pads (not PadSame), Dilation (max), CeilMode, ExcludePad (avg))");
 };
 template <std::size_t LayerIndex, class Layer, class InputShape>
 struct window_needs_a_kernel {

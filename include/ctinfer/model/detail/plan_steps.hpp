@@ -144,7 +144,9 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
   auto route_to_slice = [&](frame& fr) {
     const std::size_t size = f.tensors[current].size;
     const std::size_t last = f.step_count - 1;
-    if (f.step_count > fr.branch_start && f.io[last].dst == current && current != fr.input) {
+    // (Not when the branch ends in a Concat: its output is written by several steps.)
+    if (f.step_count > fr.branch_start && f.io[last].dst == current && current != fr.input &&
+        !f.tensors[current].concat) {
       f.tensors[current].dead = true;
       f.io[last].dst = fr.output;
       f.io[last].dst_offset = fr.filled;
@@ -265,6 +267,7 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         const std::size_t addend = fr.first_branch_output == no_index ? fr.input : fr.first_branch_output;
         const std::size_t last = f.step_count - 1;
         const bool fusable = f.step_count > fr.branch_start && f.io[last].dst == current &&
+                             !f.tensors[current].concat &&
                              !f.steps[last].has_addend && f.steps[last].kind != step_kind::softmax &&
                              f.steps[last].kind != step_kind::log_softmax && f.steps[last].kind != step_kind::copy;
         if (!fusable) {
@@ -303,8 +306,7 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
 // window steps read it; everything else, the network's input and output, Concat outputs
 // and tensors read through a view keep PyTorch's channels-first layout. A fused add reads
 // its addend in the layout of the step's output, so those two agree. Then the kernel each
-// conv runs: depthwise on a channels-last input; GEMM for a 1x1 convolution between two
-// channels-last tensors ((positions, C) x W^T).
+// conv runs: depthwise on a channels-last input, the direct kernel otherwise.
 template <std::size_t N>
 constexpr void choose_layouts(fusion_result<N>& f) {
   using kernels::step_kind;
@@ -335,16 +337,10 @@ constexpr void choose_layouts(fusion_result<N>& f) {
     st.dst_channels_last = f.tensors[f.io[s].dst].channels_last;
     if (st.kind != step_kind::conv) continue;
     const window_geometry& g = st.window;
-    if (g.groups > 1 && g.groups == g.in_channels && g.groups == g.out_channels && st.src_channels_last) {
+    // (A 1x1 convolution between channels-last tensors is a GEMM, and the direct kernel runs
+    // it as one: its tiles are the GEMM's, and measured faster than dense-inl.h's gemm there.)
+    if (g.groups > 1 && g.groups == g.in_channels && g.groups == g.out_channels && st.src_channels_last)
       st.kind = step_kind::depthwise;
-    } else if (g.groups == 1 && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
-               g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 && g.pad_right == 0 &&
-               st.src_channels_last && st.dst_channels_last) {
-      st.kind = step_kind::gemm;
-      st.rows = g.out_positions();
-      st.k = g.in_channels;
-      st.cols = g.out_channels;
-    }
   }
 }
 
