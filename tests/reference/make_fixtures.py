@@ -22,6 +22,10 @@ One header per group in the output directory, all in ``namespace ctinfer_fixture
                    Concat(*branches) = the branches' outputs concatenated along the channel axis
                    (dim 1 batched; an empty torch.nn.Sequential() branch is the identity) and
                    GatedTanh() = tanh(first half of the channels) * sigmoid(second half)
+  resize.hpp       torch.nn.ConvTranspose1d/ConvTranspose2d (stride, padding, output_padding,
+                   rectangular kernels, dilation, groups, no bias), nearest torch.nn.Upsample
+                   (1d/2d, integer and per-axis scale factors), ZeroPad2d/ConstantPad1d (zero,
+                   asymmetric), a pad + conv net and a small U-Net-style encoder/decoder
 
 For every case NAME a header holds
 
@@ -32,6 +36,9 @@ For every case NAME a header holds
                                                 weight[out][in] then bias; PReLU: weight;
                                                 Conv1d/Conv2d: weight[out][in/groups][k] or
                                                 [out][in/groups][kh][kw], then bias if any;
+                                                ConvTranspose1d/ConvTranspose2d: weight
+                                                [in][out/groups][k] or [in][out/groups][kh][kw]
+                                                (in first), then bias if any;
                                                 BatchNorm1d/2d: weight, bias, running_mean,
                                                 running_var -- its num_batches_tracked buffer is
                                                 left out); float32 values. This is what
@@ -690,6 +697,87 @@ def blocks_cases():
     return cases
 
 
+# ----------------------------------------------------------------------------- resize
+
+CONVT_LAYOUT_NOTE = ("ConvTranspose weight is [in][out/groups][kh][kw], in first"
+                     " (ConvTranspose1d: [in][out/groups][k])")
+CONVT_NOTE = ("ConvTranspose, per spatial axis:\n"
+              "y[o][i * stride - padding + k * dilation] +="
+              " x[c][i] * weight[c][o % (out/groups)][k]\n"
+              "over the input channels c of o's group, then + bias[o]; output length =\n"
+              "(in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1")
+CONV_2D_1D = re.compile(r"(?<!Transpose)Conv[12]d\(")
+
+
+def resize_cases():
+    P, S = "torch.nn.", seq  # single layer: P + "ConvTranspose2d(...)"; net: S(...)
+    specs = [
+        # --- ConvTranspose2d
+        ("convt2d_basic", P + "ConvTranspose2d(4, 6, 3)", (4, 5, 6), None),
+        ("convt2d_stride2",
+         P + "ConvTranspose2d(3, 5, 3, stride=2, padding=1, output_padding=1)", (3, 7, 6),
+         "output_padding=1 lengthens the end only (padding crops 1 at the start, 1 - 1 = 0 at"
+         " the end):\nH 7 -> 14, W 6 -> 12 (the usual stride-2 upsampling)"),
+        ("convt2d_rect_dil",
+         P + "ConvTranspose2d(2, 4, (2, 3), stride=(2, 1), padding=(0, 1), dilation=(1, 2))",
+         (2, 5, 5),
+         "(kh, kw) = (2, 3), stride (h, w) = (2, 1), padding (h, w) = (0, 1), dilation (h, w) ="
+         " (1, 2)"),
+        ("convt2d_groups", P + "ConvTranspose2d(6, 4, 3, stride=2, groups=2, bias=False)",
+         (6, 4, 4),
+         "groups=2: input channels [3g, 3g+3) feed output channels [2g, 2g+2); weight (6, 2, 3,"
+         " 3)"),
+        # --- ConvTranspose1d
+        ("convt1d", P + "ConvTranspose1d(4, 3, 4, stride=2, padding=1)", (4, 12),
+         "L 12 -> 24 (kernel 4, stride 2, padding 1: exact 2x upsampling)"),
+        ("convt1d_outpad", P + "ConvTranspose1d(3, 2, 3, stride=3, output_padding=2)", (3, 7),
+         "output_padding=2 (< stride): L 7 -> 23; the last 2 positions receive no input, only"
+         " the bias"),
+        # --- nearest upsampling
+        ("upsample2d_2", P + "Upsample(scale_factor=2, mode='nearest')", (3, 4, 5),
+         "nearest: y[c][i][j] = x[c][i / 2][j / 2] (integer division)"),
+        ("upsample2d_3x2", P + "Upsample(scale_factor=(3, 2), mode='nearest')", (2, 3, 4),
+         "scale factor (h, w) = (3, 2): y[c][i][j] = x[c][i / 3][j / 2] (integer division)"),
+        ("upsample1d_4", P + "Upsample(scale_factor=4, mode='nearest')", (3, 5),
+         "(C, L) input (batched (1, 3, 5): 1-d upsampling): y[c][i] = x[c][i / 4]"),
+        # --- zero padding
+        ("zeropad2d", P + "ZeroPad2d((1, 2, 0, 3))", (2, 4, 5),
+         "ZeroPad2d's tuple is PyTorch's (left, right, top, bottom): W padded 1 left / 2 right,"
+         "\nH 0 top / 3 bottom"),
+        ("zeropad1d", P + "ConstantPad1d((2, 1), 0.0)", (3, 6),
+         "ConstantPad1d's tuple is (left, right): L padded with 2 zeros before, 1 after"),
+        ("pad_conv", S("ZeroPad2d((1, 1, 2, 0))", "Conv2d(3, 4, 3)"), (3, 6, 6),
+         "ZeroPad2d's tuple is (left, right, top, bottom): W padded 1 left / 1 right,\n"
+         "H 2 top / 0 bottom; ZeroPad2d has no params, so params are the conv's"),
+        # --- small net
+        ("unet_small",
+         S("Conv2d(1, 4, 3, padding=1)", "ReLU()", "MaxPool2d(2)",
+           "Conv2d(4, 8, 3, padding=1)", "ReLU()", "Upsample(scale_factor=2, mode='nearest')",
+           "Conv2d(8, 4, 3, padding=1)", "ReLU()", "ConvTranspose2d(4, 2, 2, stride=2)"),
+         (1, 8, 8),
+         "U-Net-style (no skip connection): 8x8 -> MaxPool2d 4x4 -> Upsample 8x8 ->"
+         " ConvTranspose2d\n16x16; the Conv2d weights are [out][in][kh][kw], the"
+         " ConvTranspose2d weight [in][out][kh][kw]"),
+    ]
+    cases = []
+    for name, expr, shape, note in specs:
+        trained = "Conv" in expr  # layers left at PyTorch's default init
+        lines = [("PyTorch default init (seeded); " if trained else "") + "input uniform [-2, 2]"]
+        if expr.startswith("torch.nn.Sequential("):
+            lines.append("params = all layers' tensors in order (what load_flat of the whole"
+                         " model takes)")
+        if CONV_2D_1D.search(expr):
+            lines.append(CONV_LAYOUT_NOTE)
+        if "ConvTranspose" in expr:
+            lines.append(CONVT_LAYOUT_NOTE)
+            lines.append(CONVT_NOTE)
+        if note:
+            lines.append(note)
+        cases.append(new_case(name, expr, lambda shape=shape: uniform(shape, -2.0, 2.0),
+                              note="\n".join(lines)))
+    return cases
+
+
 GROUPS = [
     ("activations.hpp", "activation layers", activation_cases),
     ("dense.hpp", "dense (torch.nn.Linear) layers", dense_cases),
@@ -697,6 +785,8 @@ GROUPS = [
     ("conv.hpp", "convolution, pooling and BatchNorm layers and small CNNs", conv_cases),
     ("blocks.hpp", "blocks: residual (Residual), branch concatenation (Concat), GLU and"
                    " GatedTanh", blocks_cases),
+    ("resize.hpp", "transposed convolution, nearest upsampling and zero padding layers and a small"
+                   " U-Net-style net", resize_cases),
 ]
 
 

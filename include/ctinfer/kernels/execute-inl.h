@@ -18,10 +18,12 @@
 
 #include "ctinfer/kernels/activation-inl.h"
 #include "ctinfer/kernels/conv-inl.h"
+#include "ctinfer/kernels/conv_transpose-inl.h"
 #include "ctinfer/kernels/dense-inl.h"
 #include "ctinfer/kernels/gate-inl.h"
 #include "ctinfer/kernels/pool-inl.h"
 #include "ctinfer/kernels/program.hpp"
+#include "ctinfer/kernels/resample-inl.h"
 #include "ctinfer/kernels/softmax-inl.h"
 #include "ctinfer/kernels/steps.hpp"
 
@@ -86,6 +88,8 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
       elementwise_outlined<st.rows, st.cols, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::conv) {
     conv<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add);
+  } else if constexpr (st.kind == kernels::step_kind::conv_transpose) {
+    conv_transpose<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::depthwise) {
     depthwise<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::max_pool || st.kind == kernels::step_kind::avg_pool) {
@@ -93,6 +97,8 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
   } else if constexpr (st.kind == kernels::step_kind::global_max_pool ||
                        st.kind == kernels::step_kind::global_avg_pool) {
     global_pool<step, Epilogue>(src, dst, packed, add);
+  } else if constexpr (st.kind == kernels::step_kind::upsample || st.kind == kernels::step_kind::zero_pad) {
+    resample<step, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::glu || st.kind == kernels::step_kind::gated_tanh) {
     gate<st.rows, st.cols, st.kind == kernels::step_kind::gated_tanh, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||

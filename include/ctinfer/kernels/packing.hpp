@@ -96,6 +96,32 @@ template <class T, class U>
           }
 }
 
+// A transposed convolution's weight W[in][out / groups][taps] (PyTorch's layout) in the same
+// packed layout as a convolution's: per group, panels of outputs, every tap, every input
+// channel of the group.
+template <class T, class U>
+[[gnu::noinline]] constexpr void pack_conv_transpose_weight(const U* w, const double* scale, std::size_t groups,
+                                                            std::size_t outputs_per_group,
+                                                            std::size_t channels_per_group, std::size_t taps,
+                                                            T* out) {
+  constexpr std::size_t P = panel_width<T>;
+  const std::size_t panels = padded_outputs<T>(outputs_per_group) / P;
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t p = 0; p < panels; ++p)
+      for (std::size_t t = 0; t < taps; ++t)
+        for (std::size_t c = 0; c < channels_per_group; ++c)
+          for (std::size_t j = 0; j < P; ++j) {
+            const std::size_t o = p * P + j;
+            T v = T(0);
+            if (o < outputs_per_group) {
+              const std::size_t in = g * channels_per_group + c;
+              v = static_cast<T>(static_cast<double>(w[(in * outputs_per_group + o) * taps + t]) *
+                                 scale[g * outputs_per_group + o]);
+            }
+            *out++ = v;
+          }
+}
+
 // Depthwise weight W[channels][taps] as [taps][channels padded to a panel].
 template <class T, class U>
 [[gnu::noinline]] constexpr void pack_depthwise_weight(const U* w, const double* scale, std::size_t channels,

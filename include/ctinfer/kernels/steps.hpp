@@ -27,10 +27,13 @@ enum class step_kind {
   copy,         // y = x (views only, or a Concat branch that is the identity)
   conv,         // direct convolution over `window` on packed weights, then the epilogue
   depthwise,    // convolution with one input and one output channel per group
+  conv_transpose,  // transposed convolution (gathered per output position), then the epilogue
   max_pool,     // pooling over `window`, then the epilogue
   avg_pool,
   global_max_pool,  // every spatial position of a channel (window = the whole input)
   global_avg_pool,
+  upsample,     // nearest-neighbour repeat by the window's strides, then the epilogue
+  zero_pad,     // copy into a zero border of the window's pads, then the epilogue
   glu,          // y = a * sigmoid(b) for the halves a, b of the channel axis, then the epilogue
   gated_tanh,   // y = tanh(a) * sigmoid(b)
 };
@@ -39,8 +42,10 @@ enum class step_kind {
 // channels-first layout or channels-last (H, W, C), which their kernels vectorise best: the
 // planner keeps tensors channels-last between such steps and channels-first everywhere else.
 constexpr bool is_window_step(step_kind k) {
-  return k == step_kind::conv || k == step_kind::depthwise || k == step_kind::max_pool ||
-         k == step_kind::avg_pool || k == step_kind::global_max_pool || k == step_kind::global_avg_pool;
+  return k == step_kind::conv || k == step_kind::depthwise || k == step_kind::conv_transpose ||
+         k == step_kind::max_pool ||
+         k == step_kind::avg_pool || k == step_kind::global_max_pool || k == step_kind::global_avg_pool ||
+         k == step_kind::upsample || k == step_kind::zero_pad;
 }
 
 struct step {

@@ -82,7 +82,9 @@ struct conv_layer {
       using option::kind;
       for (kind k : {kind::kernel, kind::stride, kind::pad, kind::dilation, kind::groups, kind::bias})
         if (((Opts::ctinfer_option == k) + ... + 0) > 1) return false;
-      return ((Opts::ctinfer_option != kind::ceil_mode && Opts::ctinfer_option != kind::exclude_pad) && ...);
+      return ((Opts::ctinfer_option != kind::ceil_mode && Opts::ctinfer_option != kind::exclude_pad &&
+               Opts::ctinfer_option != kind::output_pad) &&
+              ...);
     }
   }();
   static constexpr bool kernel_ok = [] {

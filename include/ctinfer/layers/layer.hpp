@@ -30,6 +30,7 @@ enum class layer_kind {
   conv,         // a convolution over the spatial axes of (C, L) or (C, H, W)
   pool,         // max or average pooling over the spatial axes (windows or global)
   gate,         // first half of the channels times a gate of the second half (GLU)
+  resample,     // spatial copies without arithmetic: Upsample (nearest), ZeroPad
   block,        // a marker of a Residual or Concat block (begin, next branch, end)
 };
 

@@ -22,7 +22,7 @@ namespace ctinfer {
 
 namespace option {
 // What kind of option a tag is; each kind may be given once per layer.
-enum class kind { kernel, stride, pad, dilation, groups, bias, ceil_mode, exclude_pad };
+enum class kind { kernel, stride, pad, dilation, groups, bias, ceil_mode, exclude_pad, output_pad };
 }  // namespace option
 
 namespace detail {
@@ -42,6 +42,9 @@ template <std::size_t... D>
 struct Dilation : detail::valued_option<option::kind::dilation, D...> {};
 template <std::size_t G>
 struct Groups : detail::valued_option<option::kind::groups, G> {};
+// ConvTranspose only: extra output rows/columns at the end (PyTorch's output_padding).
+template <std::size_t... P>
+struct OutputPad : detail::valued_option<option::kind::output_pad, P...> {};
 
 // Padding: symmetric (Pad), explicit begins then ends (Pads), or PyTorch's padding='same'.
 enum class pad_form { symmetric, begin_end, same };

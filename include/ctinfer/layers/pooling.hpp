@@ -58,7 +58,9 @@ struct pool_layer {
       const bool dilation_ok = Op == pool_op::max || option_count_v<kind::dilation, Opts...> == 0;
       const bool exclude_ok = Op == pool_op::average || option_count_v<kind::exclude_pad, Opts...> == 0;
       return dilation_ok && exclude_ok && option_t<kind::pad, Opts...>::form != pad_form::same &&
-             ((Opts::ctinfer_option != kind::groups && Opts::ctinfer_option != kind::bias) && ...);
+             ((Opts::ctinfer_option != kind::groups && Opts::ctinfer_option != kind::bias &&
+               Opts::ctinfer_option != kind::output_pad) &&
+              ...);
     }
   }();
   static constexpr bool kernel_ok = [] {

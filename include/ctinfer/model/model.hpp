@@ -172,7 +172,11 @@ class Model {
         kernels::pack_depthwise_weight(p.weight.data(), scale.data(), oc, taps, packed_.data() + at);
         for (std::size_t o = 0; o < oc; ++o) bias[o] = bias_value<L>(p, o, scale[o], shift[o]);
       } else {
-        kernels::pack_conv_weight(p.weight.data(), scale.data(), g.groups, ocg, icg, taps, packed_.data() + at);
+        if constexpr (st.kind == kernels::step_kind::conv_transpose)
+          kernels::pack_conv_transpose_weight(p.weight.data(), scale.data(), g.groups, ocg, icg, taps,
+                                              packed_.data() + at);
+        else
+          kernels::pack_conv_weight(p.weight.data(), scale.data(), g.groups, ocg, icg, taps, packed_.data() + at);
         constexpr std::size_t padded = kernels::padded_outputs<element_type>(ocg);
         for (std::size_t o = 0; o < oc; ++o)
           bias[o / ocg * padded + o % ocg] = bias_value<L>(p, o, scale[o], shift[o]);

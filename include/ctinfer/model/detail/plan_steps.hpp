@@ -69,7 +69,14 @@ constexpr layer_info describe_layer() {
   }
   if constexpr (L::kind == layer_kind::conv) {
     li.window = L::template geometry<In>;
-    li.window_kind = step_kind::conv;
+    if constexpr (requires { L::transposed; })
+      li.window_kind = step_kind::conv_transpose;
+    else
+      li.window_kind = step_kind::conv;
+  }
+  if constexpr (L::kind == layer_kind::resample) {
+    li.window = L::template geometry<In>;
+    li.window_kind = L::zero_pad ? step_kind::zero_pad : step_kind::upsample;
   }
   if constexpr (L::kind == layer_kind::pool) {
     li.window = L::template geometry<In>;
@@ -165,6 +172,8 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
 
   bool open = false;                // may the last step take more epilogue ops?
   std::size_t opened_by = no_index;  // the Dense/Conv layer that opened it, if any
+  window_geometry pending_pad{};     // a ZeroPad folded into the Conv that follows
+  bool has_pending_pad = false;
   for (std::size_t i = 0; i < N; ++i) {
     const layer_info& li = layers[i];
     kernels::step s;
@@ -185,12 +194,31 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         s.bias = li.bias;
         opened_by = i;
         break;
+      case layer_kind::resample:
+        // A ZeroPad right before a Conv becomes that convolution's padding.
+        if (li.window_kind == step_kind::zero_pad && i + 1 < N && layers[i + 1].kind == layer_kind::conv &&
+            layers[i + 1].window_kind == step_kind::conv) {
+          pending_pad = li.window;
+          has_pending_pad = true;
+          continue;
+        }
+        [[fallthrough]];
       case layer_kind::conv:
       case layer_kind::pool:
         s.kind = li.window_kind;
         s.window = li.window;
         s.bias = li.kind == layer_kind::conv;  // always packed (zeros without bias)
         opened_by = li.kind == layer_kind::conv ? i : no_index;
+        if (has_pending_pad) {
+          s.window.in_h = pending_pad.in_h;
+          s.window.in_w = pending_pad.in_w;
+          s.window.pad_top += pending_pad.pad_top;
+          s.window.pad_left += pending_pad.pad_left;
+          s.window.pad_bottom += pending_pad.pad_bottom;
+          s.window.pad_right += pending_pad.pad_right;
+          s.in_size = pending_pad.in_channels * pending_pad.in_h * pending_pad.in_w;
+          has_pending_pad = false;
+        }
         break;
       case layer_kind::gate:
         s.kind = li.tanh_gate ? step_kind::gated_tanh : step_kind::glu;
