@@ -1,5 +1,6 @@
-// ONNX's own conformance data (Debian's libonnx-testdata, node tests) for Conv, MaxPool,
-// AveragePool, GlobalAveragePool and GlobalMaxPool: every test whose attributes ctinfer
+// ONNX's own conformance data (Debian's libonnx-testdata, node tests) for Conv,
+// ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
+// BatchNormalization (inference mode, one case per sample): every test whose attributes ctinfer
 // supports (tests/fixtures/onnx_node.hpp, made by tests/reference/make_onnx_fixtures.py;
 // the refused ones and why are in docs/onnx-conformance.md), on every SIMD target, float and
 // double, SIMD and scalar reference alike, against ONNX's expected float32 outputs.
@@ -58,7 +59,7 @@ HWY_AFTER_NAMESPACE();
 namespace ctinfer_test::onnx_node {
 HWY_EXPORT(cases);
 
-TEST_CASE("ONNX node conformance tests (conv and pooling) pass on every SIMD target") {
+TEST_CASE("ONNX node conformance tests (conv, transposed conv, pooling, BatchNorm) pass on every SIMD target") {
   const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(cases)(); });
   CHECK(targets >= 1);
 }

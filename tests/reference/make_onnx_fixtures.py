@@ -10,16 +10,29 @@ input_<i>.pb / output_<i>.pb TensorProto files (the inputs and ONNX's expected o
 Every directory whose name starts with test_conv, test_convtranspose, test_maxpool,
 test_averagepool, test_globalaveragepool, test_globalmaxpool or test_batchnorm is considered
 (test_convinteger* excluded). Each is either supported (float32, batch of 1, 1-D or 2-D spatial,
-attributes ctinfer expresses) or refused with a one-line reason.
+attributes ctinfer expresses) or refused with a one-line reason. Exception to the batch rule:
+BatchNormalization in inference mode treats every sample independently, so a test with a batch of
+N > 1 becomes N cases, NAME_n0 ... NAME_n<N-1>, each with that sample's input and expected output
+(the params are the same in all of them).
+
+ConvTranspose: ONNX's output_shape attribute and auto_pad=SAME_UPPER / SAME_LOWER (output = input *
+stride) are turned into explicit pads by ONNX's rule (total_padding = stride * (in - 1) +
+output_padding + (kernel - 1) * dilation + 1 - output_shape; SAME_UPPER: begin = total // 2, end =
+total - total // 2; otherwise the other way round; // is floor division, as in ONNX's Python
+reference). A negative end pad (the output longer than the full transposed convolution) is the
+same as that much more output_padding and is emitted as such; a negative begin pad, and an output
+padding not below the stride or the dilation (ctinfer's OutputPad limit), are refused.
 
 What it writes
 --------------
-  FIXTURES_DIR/onnx_node.hpp   for every supported test NAME (the directory name), in
+  FIXTURES_DIR/onnx_node.hpp   for every supported test NAME (the directory name; NAME_n<i> for
+                               sample i of a split BatchNormalization test), in
                                namespace ctinfer_fixtures:
       NAME_input[]             X without the batch axis, flattened (float32 values)
       NAME_params[]            only if the layer has parameters, in ctinfer's load_flat order
                                (Conv: W [out][in/group][k...] then B if present;
-                               BatchNormalization: scale, B, mean, var)
+                               ConvTranspose: W [in][out/group][k...] (ONNX's W as is) then B
+                               if present; BatchNormalization: scale, B, mean, var)
       NAME_param_count         only if the layer has parameters
       NAME_expected[]          ONNX's expected output without the batch axis (float32 values)
       NAME_expected_shape      ctinfer::Shape<...> of that output (no batch axis)
@@ -29,9 +42,11 @@ What it writes
   DOCS_DIR/onnx-conformance.md  a table of every test considered: checked or refused (why).
 
 Before writing anything it checks every supported case: the output shape computed with
-PyTorch's formulas from the emitted layer options must equal ONNX's expected shape, and a plain
-numpy implementation run on the emitted input / params / options must reproduce ONNX's expected
-output within 1e-5 (absolute) + 1e-5 (relative). Any mismatch is an error.
+PyTorch's (= ctinfer's) formulas from the emitted layer options must equal ONNX's expected shape,
+and a plain numpy implementation run on the emitted input / params / options (ConvTranspose: the
+scatter form, every input value spread through the kernel, then cropped by the pads) must
+reproduce ONNX's expected output within 1e-5 (absolute) + 1e-5 (relative). Any mismatch is an
+error.
 
 How to run
 ----------
@@ -201,6 +216,73 @@ def explicit_pads(auto_pad, pads_attr, in_sp, k, s, d):
     raise Refused(f"auto_pad={auto_pad}")
 
 
+def convtranspose_pads(auto_pad, pads_attr, output_shape, in_sp, k, s, d, out_pad):
+    """ConvTranspose's explicit (begins, ends, output_pad, how) by ONNX's rule.
+
+    how says where the pads came from ("" for the pads attribute as is). A negative end pad
+    becomes output padding; everything ctinfer cannot express raises Refused."""
+    n = len(in_sp)
+    if auto_pad not in ("", "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
+        raise Refused(f"auto_pad={auto_pad}")
+    if pads_attr is not None and len(pads_attr) != 2 * n:
+        raise Refused(f"pads has {len(pads_attr)} values for {n} spatial axes")
+    if pads_attr is not None and any(p < 0 for p in pads_attr):
+        raise Refused(f"negative pads {list(pads_attr)}")
+    out_pad = list(out_pad)
+    if output_shape is not None:
+        if len(output_shape) != n:
+            raise Refused(f"output_shape has {len(output_shape)} values for {n} spatial axes "
+                          "(spatial extents expected)")
+        if pads_attr is not None and any(pads_attr):
+            raise Refused("output_shape together with explicit pads")
+        if auto_pad == "VALID":
+            raise Refused("output_shape together with auto_pad=VALID")
+        target = [int(v) for v in output_shape]
+        how = f"from output_shape={list(target)}" + (
+            f", auto_pad={auto_pad}" if auto_pad not in ("", "NOTSET") else "")
+    elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        if pads_attr is not None and any(pads_attr):
+            raise Refused(f"auto_pad={auto_pad} together with explicit pads")
+        target = [in_sp[i] * s[i] for i in range(n)]
+        how = f"from auto_pad={auto_pad}: output = input * stride = {target}"
+    elif auto_pad == "VALID":
+        if pads_attr is not None and any(pads_attr):
+            raise Refused("auto_pad=VALID together with explicit pads")
+        return [0] * n, [0] * n, out_pad, "auto_pad=VALID: no pads"
+    else:
+        p = list(pads_attr) if pads_attr is not None else [0] * (2 * n)
+        begins, ends = p[:n], p[n:]
+        target = None
+        how = ""
+    if target is not None:
+        begins, ends = [], []
+        for i in range(n):
+            total = s[i] * (in_sp[i] - 1) + out_pad[i] + (k[i] - 1) * d[i] + 1 - target[i]
+            half = total // 2  # floor division, as ONNX's Python reference implementation
+            if auto_pad == "SAME_UPPER":
+                begins.append(half), ends.append(total - half)
+            else:  # SAME_LOWER, and NOTSET with output_shape
+                begins.append(total - half), ends.append(half)
+        how += f"; ONNX's pads {begins + ends}"
+        moved = []
+        for i in range(n):
+            if begins[i] < 0:
+                raise Refused(f"negative begin pad {begins[i]} on axis {i} ({how}): the output "
+                              "grows at the start, ctinfer's pads only crop")
+            if ends[i] < 0:  # the output extends past the full result: output padding
+                moved.append(f"axis {i}: end pad {ends[i]} -> output padding +{-ends[i]}")
+                out_pad[i] += -ends[i]
+                ends[i] = 0
+        if moved:
+            how += "; " + ", ".join(moved)
+    for i in range(n):
+        if out_pad[i] >= s[i] and out_pad[i] >= d[i]:
+            raise Refused(f"output padding {out_pad[i]} on axis {i} is not below the stride "
+                          f"{s[i]} or the dilation {d[i]} (ctinfer's OutputPad limit)"
+                          + (f" ({how})" if how else ""))
+    return begins, ends, out_pad, how
+
+
 def pool_out_size(n, k, s, pb, pe, d, ceil):
     """PyTorch's output length (ceil mode: the last window starts inside input or left pad)."""
     eff = d * (k - 1) + 1
@@ -220,13 +302,12 @@ def dtype_reason(arr, what):
 
 
 def analyze(name, t):
-    """Return a dict describing the supported case, or raise Refused(reason)."""
+    """Return the list of supported cases (one, or one per sample of a split batch), each a
+    dict, or raise Refused(reason)."""
     node = t["node"]
     if node is None:
         raise Refused(f"graph has {len(t['graph'].node)} nodes (one expected)")
     op = node.op_type
-    if op == "ConvTranspose":
-        raise Refused("ConvTranspose: not supported yet")
     attrs = dict(t["attrs"])
     arrays = t["arrays"]
     reasons = []
@@ -245,9 +326,13 @@ def analyze(name, t):
     if rank < 3:
         reasons.append(f"rank-{rank} input (no spatial axis)")
     elif rank > 4:
-        kind = "pooling" if pooling else ("convolution" if op == "Conv" else "spatial input")
+        kind = {"Conv": "convolution", "ConvTranspose": "transposed convolution"}.get(
+            op, "pooling" if pooling else "spatial input")
         reasons.append(f"{rank - 2}-D {kind}")
-    if rank >= 1 and x.shape[0] != 1:
+    # BatchNormalization in inference mode is per sample: a batch > 1 is split into one case
+    # per sample (below); training_mode=1 is refused for itself, not for the batch.
+    split = op == "BatchNormalization"
+    if rank >= 1 and x.shape[0] != 1 and not (split and x.shape[0] > 1):
         reasons.append(f"batch {x.shape[0]} (ctinfer runs one sample)")
 
     n_out = len(node.output)
@@ -258,7 +343,8 @@ def analyze(name, t):
             reasons.append(f"storage_order={attrs['storage_order']}")
     elif op == "BatchNormalization":
         if attrs.get("training_mode", 0) != 0:
-            reasons.append(f"training_mode={attrs['training_mode']}")
+            reasons.append(f"training_mode={attrs['training_mode']} (normalizes by the batch's "
+                           "own statistics; ctinfer's BatchNorm is inference mode)")
         elif n_out > 1:
             reasons.append(f"{n_out} outputs (running mean / var)")
     elif n_out > 1:
@@ -272,8 +358,9 @@ def analyze(name, t):
     y = t["outputs"][0]
     if y.dtype != np.float32:
         raise Refused(f"{y.dtype} output")
-    if y.shape[0] != 1:
-        raise Refused(f"output batch {y.shape[0]}")
+    if y.shape[0] != x.shape[0]:
+        raise Refused(f"output batch {y.shape[0]} != input batch {x.shape[0]}")
+    batch = x.shape[0]
 
     def take(key, default):
         v = attrs.pop(key, None)
@@ -330,6 +417,63 @@ def analyze(name, t):
         layer = f"{CI}Conv{nd}D<{M}, " + ", ".join(opts) + ">"
         out_sp = [pool_out_size(in_sp[i], kernel[i], strides[i], pb[i], pe[i], dil[i], False)
                   for i in range(nd)]
+        out_shape = [M] + out_sp
+    elif op == "ConvTranspose":
+        if len(node.input) < 2 or not node.input[1]:
+            raise Refused("no weight input")
+        w = need(node.input[1])
+        has_bias = len(node.input) > 2 and node.input[2] != ""
+        b = need(node.input[2]) if has_bias else None
+        for arr, what in ((w, "weight"), (b, "bias")):
+            if arr is not None and dtype_reason(arr, what):
+                raise Refused(dtype_reason(arr, what))
+        kernel = take("kernel_shape", None)
+        if kernel is None:
+            kernel = list(w.shape[2:])
+        if list(w.shape[2:]) != list(kernel) or w.ndim != nd + 2:
+            raise Refused(f"kernel_shape {kernel} does not match weight {list(w.shape)}")
+        strides = take("strides", [1] * nd)
+        dil = take("dilations", [1] * nd)
+        group = take("group", 1)
+        out_pad_attr = take("output_padding", [0] * nd)
+        auto_pad = take("auto_pad", "NOTSET")
+        pads_attr = attrs.pop("pads", None)
+        output_shape_attr = attrs.pop("output_shape", None)
+        if any(v < 0 for v in out_pad_attr):
+            raise Refused(f"negative output_padding {out_pad_attr}")
+        # ONNX's W is [C][M / group][k...]: M = W.shape[1] * group output channels.
+        if group < 1 or C % group or w.shape[0] != C:
+            raise Refused(f"group={group} does not fit C={C}, weight {list(w.shape)}")
+        M = w.shape[1] * group
+        if b is not None and b.shape != (M,):
+            raise Refused(f"bias shape {list(b.shape)}")
+        pb, pe, opad, how = convtranspose_pads(auto_pad, pads_attr, output_shape_attr, in_sp,
+                                               kernel, strides, dil, out_pad_attr)
+        case.update(kernel=list(kernel), strides=list(strides), dil=list(dil), group=group,
+                    pb=pb, pe=pe, out_pad=opad, pads_how=how, out_channels=M,
+                    has_bias=has_bias, w=w, b=b, auto_pad=auto_pad)
+        case["params"] = [w] + ([b] if has_bias else [])
+        case["param_desc"] = [f"{node.input[1]} {shape_str(w.shape)}"] + \
+            ([f"{node.input[2]} {shape_str(b.shape)}"] if has_bias else [])
+        opts = [f"{CI}Kernel<{targs(kernel)}>"]
+        if any(s != 1 for s in strides):
+            opts.append(f"{CI}Stride<{targs(strides)}>")
+        if any(pb) or any(pe):
+            opts.append(f"{CI}Pads<{targs(pb + pe)}>")
+        if any(v != 1 for v in dil):
+            opts.append(f"{CI}Dilation<{targs(dil)}>")
+        if group != 1:
+            opts.append(f"{CI}Groups<{group}>")
+        if any(opad):
+            opts.append(f"{CI}OutputPad<{targs(opad)}>")
+        if not has_bias:
+            opts.append(f"{CI}NoBias")
+        layer = f"{CI}ConvTranspose{nd}D<{M}, " + ", ".join(opts) + ">"
+        # ctinfer's (= PyTorch's) extent from the emitted options.
+        out_sp = [(in_sp[i] - 1) * strides[i] + dil[i] * (kernel[i] - 1) + opad[i] + 1
+                  - pb[i] - pe[i] for i in range(nd)]
+        if any(v <= 0 for v in out_sp):
+            raise Refused(f"the pads crop away the whole output ({out_sp})")
         out_shape = [M] + out_sp
     elif pooling:
         kernel = take("kernel_shape", None)
@@ -407,7 +551,18 @@ def analyze(name, t):
     case["layer"] = layer
     case["in_shape"] = list(case["x"].shape)
     case["out_shape"] = out_shape
-    return case
+    case["batch"] = batch
+    case["sample"] = None
+    if batch == 1:
+        return [case]
+    # Only BatchNormalization in inference mode gets here with a batch > 1 (refused above
+    # otherwise): each sample is normalized on its own, so one case per sample.
+    assert split, name
+    cases = []
+    for i in range(batch):
+        c = dict(case, name=f"{name}_n{i}", x=x[i], y=y[i], sample=i)
+        cases.append(c)
+    return cases
 
 
 # ----------------------------------------------------------------------------- numpy check
@@ -467,6 +622,33 @@ def numpy_forward(c):
         if c["b"] is not None:
             y = y + c["b"].astype(np.float64).reshape((M,) + (1,) * nd)
         return y
+    if op == "ConvTranspose":
+        # Scatter form: every input value x[c, i...] adds x * W[c, o, k...] at output position
+        # i * stride + k * dilation of the full (uncropped, output-padded) result; then the
+        # pads crop begins / ends.
+        w = c["w"].astype(np.float64)
+        g = c["group"]
+        C, nd = x.shape[0], x.ndim - 1
+        in_sp = list(x.shape[1:])
+        cg, mg = C // g, w.shape[1]
+        M = mg * g
+        k, s, d = c["kernel"], c["strides"], c["dil"]
+        full_sp = [(in_sp[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 + c["out_pad"][i]
+                   for i in range(nd)]
+        full = np.zeros([M] + full_sp)
+        for gi in range(g):
+            xg = x[gi * cg:(gi + 1) * cg]  # (cg, *in)
+            wg = w[gi * cg:(gi + 1) * cg]  # (cg, mg, *k)
+            for kk in np.ndindex(*k):
+                contrib = np.tensordot(wg[(slice(None), slice(None)) + kk], xg, axes=([0], [0]))
+                sl = tuple(slice(kk[i] * d[i], kk[i] * d[i] + (in_sp[i] - 1) * s[i] + 1, s[i])
+                           for i in range(nd))
+                full[(slice(gi * mg, (gi + 1) * mg),) + sl] += contrib  # (mg, *in)
+        crop = tuple(slice(c["pb"][i], full_sp[i] - c["pe"][i]) for i in range(nd))
+        y = full[(slice(None),) + crop]
+        if c["b"] is not None:
+            y = y + c["b"].astype(np.float64).reshape((M,) + (1,) * nd)
+        return y
     if op in ("MaxPool", "AveragePool"):
         nd = len(out_sp)
         axes = tuple(range(1 + nd, 1 + 2 * nd))
@@ -511,11 +693,24 @@ def verify(c):
 
 def case_text(c):
     n = c["name"]
+    if c["sample"] is None:
+        batch_note = " (no batch axis; ONNX's data has a batch of 1)"
+    else:
+        batch_note = " (no batch axis)"
     out = [f"// {n}: ONNX {c['op']} (opset {c['opset']})",
            f"//   attributes as read: {attr_text(c['attrs'])}",
            f"//   input {shape_str(c['in_shape'])} -> output {shape_str(c['out_shape'])}"
-           " (no batch axis; ONNX's data has a batch of 1)"]
-    if "pb" in c:
+           + batch_note]
+    if c["sample"] is not None:
+        base = n[:-len(f"_n{c['sample']}")]
+        out.append(f"//   sample {c['sample']} of ONNX's batch of {c['batch']} in {base} (inference "
+                   "mode normalizes each sample on its own): its input and expected output; "
+                   "the params are the same for every sample")
+    if c["op"] == "ConvTranspose":
+        how = f" ({c['pads_how']})" if c["pads_how"] else ""
+        out.append(f"//   explicit pads [begins..., ends...]: {c['pb'] + c['pe']}{how}")
+        out.append(f"//   output padding: {c['out_pad']}")
+    elif "pb" in c:
         how = "" if c["auto_pad"] in ("", "NOTSET") else f" (from auto_pad={c['auto_pad']})"
         out.append(f"//   explicit pads [begins..., ends...]: {c['pb'] + c['pe']}{how}")
     if c["op"] in ("MaxPool", "AveragePool"):
@@ -576,6 +771,9 @@ def header_text(cases, version):
         "// NAME_input: X without the batch axis; NAME_params: the layer's tensors in load_flat",
         "// order; NAME_expected: ONNX's expected output without the batch axis (compare with a",
         "// tolerance); NAME_expected_shape: its ctinfer::Shape; NAME_net<T>: the one-layer net.",
+        "// BatchNormalization tests with a batch of N > 1 (inference mode: every sample is",
+        "// normalized on its own) are split into NAME_n0 ... NAME_n<N-1>, one case per sample",
+        "// (that sample's input and expected output; the same params).",
         "// This header assumes ctinfer is already included (it names ctinfer:: types).",
         "// Refused tests and why: docs/onnx-conformance.md.",
         f"#ifndef {guard}",
@@ -622,29 +820,46 @@ def doc_text(rows, version):
         "computed from `auto_pad` by ONNX's rule, strides always written for pooling because",
         "ONNX's default stride is 1). Before writing, the script checks that the output shape",
         "implied by the emitted options is ONNX's and that a plain numpy implementation of the",
-        "emitted layer reproduces ONNX's output. Regenerate with",
+        "emitted layer (for ConvTranspose the scatter form) reproduces ONNX's output within",
+        "1e-5 absolute + 1e-5 relative. Regenerate with",
         "",
         "    " + REGEN,
         "",
         "`tests/test_onnx_node.cpp` runs every supported case on every SIMD target and compares",
         "the float output to ONNX's expected output with tolerance 1e-5 absolute + 1e-5 relative.",
         "",
-        "ONNX's Conv node tests use all-ones weights, so they check padding, strides and the",
-        "output shape but not the weight layout.",
+        "ONNX's Conv and ConvTranspose node tests use all-ones weights (except",
+        "`test_convtranspose_dilations`), so they check padding, strides and the output shape",
+        "but hardly the weight layout.",
         "",
         "Supported means: float32 tensors, a batch of 1 (ctinfer's shapes have no batch axis; it",
         "is stripped), 1-D or 2-D spatial axes, one output, and attributes ctinfer expresses.",
-        "Everything else is refused, with the reason below.",
+        "Everything else is refused, with the reason below. One exception to the batch rule:",
+        "BatchNormalization in inference mode normalizes every sample on its own, so its tests",
+        "with a batch of N > 1 are split into N fixture cases `NAME_n0` ... `NAME_n<N-1>`",
+        "(each with that sample's input and expected output, the params the same);",
+        "`training_mode=1` (batch statistics) stays refused.",
         "",
-        "| op | checked | refused |",
-        "|---|---:|---:|",
+        "ConvTranspose: ONNX's `output_shape` and `auto_pad=SAME_UPPER` / `SAME_LOWER`",
+        "(output = input * stride) become explicit pads by ONNX's rule, total_padding =",
+        "stride * (in - 1) + output_padding + (kernel - 1) * dilation + 1 - output_shape;",
+        "SAME_UPPER: begin = total // 2, end = total - total // 2, otherwise the other way round",
+        "(`//` floors, as ONNX's Python reference). A negative end pad (the output longer than the",
+        "full result) equals that much more output padding and is emitted as `OutputPad`; a",
+        "negative begin pad, or an output padding not below the stride or the dilation (ctinfer's",
+        "`OutputPad` limit), is refused.",
+        "",
+        "| op | tests checked | tests refused | fixture cases |",
+        "|---|---:|---:|---:|",
     ]
     for op in ops:
         ok = sum(1 for r in rows if r["op"] == op and r["ok"])
         no = sum(1 for r in rows if r["op"] == op and not r["ok"])
-        out.append(f"| {op} | {ok} | {no} |")
+        nc = sum(r.get("n_cases", 0) for r in rows if r["op"] == op)
+        out.append(f"| {op} | {ok} | {no} | {nc} |")
     ok = sum(1 for r in rows if r["ok"])
-    out.append(f"| **total** | **{ok}** | **{len(rows) - ok}** |")
+    nc = sum(r.get("n_cases", 0) for r in rows)
+    out.append(f"| **total** | **{ok}** | **{len(rows) - ok}** | **{nc}** |")
     out += ["", "| test | op | status | notes |", "|---|---|---|---|"]
     for r in rows:
         notes = r["notes"].replace("|", "\\|")
@@ -672,20 +887,30 @@ def main(argv):
         t = read_test(name)
         op = t["node"].op_type if t["node"] is not None else "?"
         try:
-            c = analyze(name, t)
+            cs = analyze(name, t)
         except Refused as e:
             attrs = attr_text(t["attrs"])
             rows.append(dict(name=name, op=op, ok=False, notes=f"{e} (attributes: {attrs})"))
             continue
-        verify(c)
-        cases.append(c)
+        for c in cs:
+            verify(c)
+        cases.extend(cs)
+        c = cs[0]
         notes = f"{attr_text(c['attrs'])}; {shape_str(c['in_shape'])} -> " \
                 f"{shape_str(c['out_shape'])}"
-        if "pb" in c and c["auto_pad"] not in ("", "NOTSET"):
+        if c["op"] == "ConvTranspose":
+            if c["pads_how"]:
+                notes += f"; pads {c['pb'] + c['pe']} ({c['pads_how']})"
+            if any(c["out_pad"]):
+                notes += f"; OutputPad {c['out_pad']}"
+        elif "pb" in c and c["auto_pad"] not in ("", "NOTSET"):
             notes += f"; pads {c['pb'] + c['pe']}"
+        if len(cs) > 1:
+            notes += (f"; batch {c['batch']} split per sample: "
+                      + ", ".join(f"`{x['name']}`" for x in cs))
         if t["n_sets"] > 1:
             notes += f"; test_data_set_0 of {t['n_sets']}"
-        rows.append(dict(name=name, op=op, ok=True, notes=notes))
+        rows.append(dict(name=name, op=op, ok=True, notes=notes, n_cases=len(cs)))
     version = data_version()
     os.makedirs(fixdir, exist_ok=True)
     os.makedirs(docdir, exist_ok=True)
