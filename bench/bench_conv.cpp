@@ -31,6 +31,7 @@
 
 #include <ctinfer/ctinfer.hpp>
 
+#include "calibration.hpp"
 #include "peers/conv_peers.hpp"
 
 namespace ci = ctinfer;
@@ -212,29 +213,6 @@ using SmallCnn = ci::Sequential<ci::Input<ci::Shape<1, 28, 28>>,
     ci::Conv2D<16, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU, ci::MaxPool2D<ci::Kernel<2>>,
     ci::Flatten, ci::Dense<10>>;
 
-// fp32 FMA throughput of one core, now: 12 independent chains.
-void calib_fma_peak(benchmark::State& state) {
-  const hn::ScalableTag<float> d;
-  using V = hn::Vec<decltype(d)>;
-  const V m = hn::Set(d, 0.999f), c = hn::Set(d, 0.001f);
-  V a0 = hn::Zero(d), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-  V a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-  constexpr int kInner = 1000;
-  for (auto _ : state) {
-    for (int i = 0; i < kInner; ++i) {
-      a0 = hn::MulAdd(a0, m, c), a1 = hn::MulAdd(a1, m, c), a2 = hn::MulAdd(a2, m, c);
-      a3 = hn::MulAdd(a3, m, c), a4 = hn::MulAdd(a4, m, c), a5 = hn::MulAdd(a5, m, c);
-      a6 = hn::MulAdd(a6, m, c), a7 = hn::MulAdd(a7, m, c), a8 = hn::MulAdd(a8, m, c);
-      a9 = hn::MulAdd(a9, m, c), a10 = hn::MulAdd(a10, m, c), a11 = hn::MulAdd(a11, m, c);
-    }
-    benchmark::DoNotOptimize(a0), benchmark::DoNotOptimize(a1), benchmark::DoNotOptimize(a2);
-    benchmark::DoNotOptimize(a3), benchmark::DoNotOptimize(a4), benchmark::DoNotOptimize(a5);
-    benchmark::DoNotOptimize(a6), benchmark::DoNotOptimize(a7), benchmark::DoNotOptimize(a8);
-    benchmark::DoNotOptimize(a9), benchmark::DoNotOptimize(a10), benchmark::DoNotOptimize(a11);
-  }
-  flop_counter(state, 2.0 * kInner * 12 * hn::Lanes(d));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -269,7 +247,7 @@ int main(int argc, char** argv) {
                         new conv_peers::onednn_small_cnn(flat.data(), flat.size()),
                         new conv_peers::libtorch_small_cnn(flat.data(), flat.size()), 12);
   }
-  benchmark::RegisterBenchmark("calib/fma_peak_f32", calib_fma_peak);
+  benchmark::RegisterBenchmark("calib/fma_peak_f32", ctinfer_bench::calib_fma_peak);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

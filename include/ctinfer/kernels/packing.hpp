@@ -71,55 +71,44 @@ template <class T, class U>
       }
 }
 
-// Pack a convolution weight W[out][c][taps] (taps = kh * kw, PyTorch's order) for the direct
-// kernel: per group, panels of P outputs, for every tap then every input channel of the group.
-// scale[o] multiplies output o's weights (a folded BatchNorm; 1 otherwise).
-template <class T, class U>
-[[gnu::noinline]] constexpr void pack_conv_weight(const U* w, const double* scale, std::size_t groups,
-                                                  std::size_t outputs_per_group, std::size_t channels_per_group,
-                                                  std::size_t taps, T* out) {
+// Pack a convolution weight for the direct kernel: per group, panels of P outputs, for every
+// tap then every input channel of the group. `at(group, output, channel, tap)` is the index of
+// that weight in the framework's array: a convolution's W[out][c][taps] (PyTorch's order) or a
+// transposed convolution's W[in][out / groups][taps]. scale[o] multiplies output o's weights
+// (a folded BatchNorm; 1 otherwise).
+template <class T, class U, class Index>
+[[gnu::noinline]] constexpr void pack_window_weight(const U* w, const double* scale, std::size_t groups,
+                                                    std::size_t outputs_per_group, std::size_t channels_per_group,
+                                                    std::size_t taps, Index at, T* out) {
   constexpr std::size_t P = panel_width<T>;
   const std::size_t panels = padded_outputs<T>(outputs_per_group) / P;
-  const std::size_t per_output = channels_per_group * taps;
   for (std::size_t g = 0; g < groups; ++g)
     for (std::size_t p = 0; p < panels; ++p)
       for (std::size_t t = 0; t < taps; ++t)
         for (std::size_t c = 0; c < channels_per_group; ++c)
           for (std::size_t j = 0; j < P; ++j) {
             const std::size_t o = p * P + j;
-            T v = T(0);
-            if (o < outputs_per_group) {
-              const std::size_t oc = g * outputs_per_group + o;
-              v = static_cast<T>(static_cast<double>(w[oc * per_output + c * taps + t]) * scale[oc]);
-            }
-            *out++ = v;
+            *out++ = o < outputs_per_group
+                         ? static_cast<T>(static_cast<double>(w[at(g, o, c, t)]) * scale[g * outputs_per_group + o])
+                         : T(0);
           }
 }
-
-// A transposed convolution's weight W[in][out / groups][taps] (PyTorch's layout) in the same
-// packed layout as a convolution's: per group, panels of outputs, every tap, every input
-// channel of the group.
 template <class T, class U>
-[[gnu::noinline]] constexpr void pack_conv_transpose_weight(const U* w, const double* scale, std::size_t groups,
-                                                            std::size_t outputs_per_group,
-                                                            std::size_t channels_per_group, std::size_t taps,
-                                                            T* out) {
-  constexpr std::size_t P = panel_width<T>;
-  const std::size_t panels = padded_outputs<T>(outputs_per_group) / P;
-  for (std::size_t g = 0; g < groups; ++g)
-    for (std::size_t p = 0; p < panels; ++p)
-      for (std::size_t t = 0; t < taps; ++t)
-        for (std::size_t c = 0; c < channels_per_group; ++c)
-          for (std::size_t j = 0; j < P; ++j) {
-            const std::size_t o = p * P + j;
-            T v = T(0);
-            if (o < outputs_per_group) {
-              const std::size_t in = g * channels_per_group + c;
-              v = static_cast<T>(static_cast<double>(w[(in * outputs_per_group + o) * taps + t]) *
-                                 scale[g * outputs_per_group + o]);
-            }
-            *out++ = v;
-          }
+constexpr void pack_conv_weight(const U* w, const double* scale, std::size_t groups, std::size_t outputs_per_group,
+                                std::size_t channels_per_group, std::size_t taps, T* out) {
+  auto at = [=](std::size_t g, std::size_t o, std::size_t c, std::size_t t) {
+    return ((g * outputs_per_group + o) * channels_per_group + c) * taps + t;
+  };
+  pack_window_weight(w, scale, groups, outputs_per_group, channels_per_group, taps, at, out);
+}
+template <class T, class U>
+constexpr void pack_conv_transpose_weight(const U* w, const double* scale, std::size_t groups,
+                                          std::size_t outputs_per_group, std::size_t channels_per_group,
+                                          std::size_t taps, T* out) {
+  auto at = [=](std::size_t g, std::size_t o, std::size_t c, std::size_t t) {
+    return ((g * channels_per_group + c) * outputs_per_group + o) * taps + t;
+  };
+  pack_window_weight(w, scale, groups, outputs_per_group, channels_per_group, taps, at, out);
 }
 
 // Depthwise weight W[channels][taps] as [taps][channels padded to a panel].

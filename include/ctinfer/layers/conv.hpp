@@ -75,35 +75,12 @@ struct conv_layer {
     return G::count == 0 ? std::size_t{1} : G::values[0];
   }();
 
-  static constexpr bool options_ok = [] {
-    if constexpr (!(Option<Opts> && ...)) {
-      return false;
-    } else {
-      using option::kind;
-      for (kind k : {kind::kernel, kind::stride, kind::pad, kind::dilation, kind::groups, kind::bias})
-        if (((Opts::ctinfer_option == k) + ... + 0) > 1) return false;
-      return ((Opts::ctinfer_option != kind::ceil_mode && Opts::ctinfer_option != kind::exclude_pad &&
-               Opts::ctinfer_option != kind::output_pad) &&
-              ...);
-    }
-  }();
-  static constexpr bool kernel_ok = [] {
-    using K = option_t<option::kind::kernel, Opts...>;
-    if (!(K::count == 1 || K::count == Dims)) return false;
-    for (std::size_t v : K::values)
-      if (v == 0) return false;
-    return true;
-  }();
-  static constexpr bool values_ok = [] {
-    using S = option_t<option::kind::stride, Opts...>;
-    using D = option_t<option::kind::dilation, Opts...>;
-    using P = option_t<option::kind::pad, Opts...>;
-    for (std::size_t v : S::values)
-      if (v == 0) return false;
-    for (std::size_t v : D::values)
-      if (v == 0) return false;
-    return per_axis_count_ok<Dims, S> && per_axis_count_ok<Dims, D> && pad_count_ok<Dims, P>;
-  }();
+  static constexpr bool options_ok =
+      options_known_and_unique<option_kinds<option::kind::kernel, option::kind::stride, option::kind::pad,
+                                            option::kind::dilation, option::kind::groups, option::kind::bias>,
+                               Opts...>();
+  static constexpr bool kernel_ok = kernel_given<Dims, Opts...>();
+  static constexpr bool values_ok = option_values_fit<Dims, Opts...>();
   static constexpr bool same_padding_ok = [] {
     using P = option_t<option::kind::pad, Opts...>;
     using S = option_t<option::kind::stride, Opts...>;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include "ctinfer/core/diagnostics.hpp"
 #include "ctinfer/layers/detail/spatial.hpp"
@@ -48,39 +49,18 @@ struct pool_layer {
   static constexpr pool_op op = Op;
   static constexpr bool global = false;
 
-  static constexpr bool options_ok = [] {
-    if constexpr (!(Option<Opts> && ...)) {
-      return false;
-    } else {
-      using option::kind;
-      for (kind k : {kind::kernel, kind::stride, kind::pad, kind::dilation, kind::ceil_mode, kind::exclude_pad})
-        if (((Opts::ctinfer_option == k) + ... + 0) > 1) return false;
-      const bool dilation_ok = Op == pool_op::max || option_count_v<kind::dilation, Opts...> == 0;
-      const bool exclude_ok = Op == pool_op::average || option_count_v<kind::exclude_pad, Opts...> == 0;
-      return dilation_ok && exclude_ok && option_t<kind::pad, Opts...>::form != pad_form::same &&
-             ((Opts::ctinfer_option != kind::groups && Opts::ctinfer_option != kind::bias &&
-               Opts::ctinfer_option != kind::output_pad) &&
-              ...);
-    }
-  }();
-  static constexpr bool kernel_ok = [] {
-    using K = option_t<option::kind::kernel, Opts...>;
-    if (!(K::count == 1 || K::count == Dims)) return false;
-    for (std::size_t v : K::values)
-      if (v == 0) return false;
-    return true;
-  }();
-  static constexpr bool values_ok = [] {
-    using S = option_t<option::kind::stride, Opts...>;
-    using D = option_t<option::kind::dilation, Opts...>;
-    using P = option_t<option::kind::pad, Opts...>;
-    for (std::size_t v : S::values)
-      if (v == 0) return false;
-    for (std::size_t v : D::values)
-      if (v == 0) return false;
-    return per_axis_count_ok<Dims, S> && per_axis_count_ok<Dims, D> && pad_count_ok<Dims, P> &&
-           P::form != pad_form::same;
-  }();
+  // Dilation only for max pooling, ExcludePad only for averages, no PadSame.
+  static constexpr bool options_ok =
+      options_known_and_unique<
+          std::conditional_t<Op == pool_op::max,
+                             option_kinds<option::kind::kernel, option::kind::stride, option::kind::pad,
+                                          option::kind::dilation, option::kind::ceil_mode>,
+                             option_kinds<option::kind::kernel, option::kind::stride, option::kind::pad,
+                                          option::kind::ceil_mode, option::kind::exclude_pad>>,
+          Opts...>() &&
+      option_t<option::kind::pad, Opts...>::form != pad_form::same;
+  static constexpr bool kernel_ok = kernel_given<Dims, Opts...>();
+  static constexpr bool values_ok = option_values_fit<Dims, Opts...>();
 
   template <AShape In>
   static constexpr window_geometry geometry = make_geometry<Dims, In, 0, true, Opts...>();

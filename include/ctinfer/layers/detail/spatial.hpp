@@ -32,6 +32,50 @@ inline constexpr bool pad_count_ok = O::form == pad_form::same ? O::count == 0
                                      : O::form == pad_form::begin_end ? O::count == 2 * Dims
                                                                       : per_axis_count_ok<Dims, O>;
 
+// The option checks every window layer makes (each rule in one place):
+// - options_known_and_unique: every option is an Option, of a kind in Allowed, at most once;
+// - kernel_given: Kernel with one value or one per axis, each > 0;
+// - option_values_fit: Stride and Dilation > 0, one value or one per axis; Pad one or one per
+//   axis, Pads two per axis.
+template <class Allowed, class... Opts>
+constexpr bool options_known_and_unique() {
+  if constexpr (!(Option<Opts> && ...)) {
+    return false;
+  } else {
+    for (option::kind k : Allowed::kinds)
+      if (((Opts::ctinfer_option == k) + ... + 0) > 1) return false;
+    auto allowed = [](option::kind k) {
+      for (option::kind a : Allowed::kinds)
+        if (a == k) return true;
+      return false;
+    };
+    return (allowed(Opts::ctinfer_option) && ...);
+  }
+}
+template <std::size_t Dims, class... Opts>
+constexpr bool kernel_given() {
+  using K = option_t<option::kind::kernel, Opts...>;
+  if (!(K::count == 1 || K::count == Dims)) return false;
+  for (std::size_t v : K::values)
+    if (v == 0) return false;
+  return true;
+}
+template <std::size_t Dims, class... Opts>
+constexpr bool option_values_fit() {
+  using S = option_t<option::kind::stride, Opts...>;
+  using D = option_t<option::kind::dilation, Opts...>;
+  using P = option_t<option::kind::pad, Opts...>;
+  for (std::size_t v : S::values)
+    if (v == 0) return false;
+  for (std::size_t v : D::values)
+    if (v == 0) return false;
+  return per_axis_count_ok<Dims, S> && per_axis_count_ok<Dims, D> && pad_count_ok<Dims, P>;
+}
+template <option::kind... K>
+struct option_kinds {
+  static constexpr option::kind kinds[] = {K...};
+};
+
 // Geometry of a window layer with `Dims` spatial axes on input In (C, [H,] W). OutChannels is
 // 0 for pooling (channels kept). StrideDefaultsToKernel: pooling's PyTorch default.
 template <std::size_t Dims, AShape In, std::size_t OutChannels, bool StrideDefaultsToKernel, class... Opts>

@@ -1,0 +1,38 @@
+// bench/calibration.hpp - what one core reaches right now, timed in the same run as the
+// cases (the machine is shared and its clock varies): the fp32 FMA throughput.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <hwy/highway.h>
+
+namespace ctinfer_bench {
+
+namespace hn = hwy::HWY_NAMESPACE;
+
+// fp32 FMA throughput: 12 independent chains (latency 4 x 2 pipes needs at least 8).
+inline void calib_fma_peak(benchmark::State& state) {
+  const hn::ScalableTag<float> d;
+  using V = hn::Vec<decltype(d)>;
+  const V m = hn::Set(d, 0.999f), c = hn::Set(d, 0.001f);  // converges to 1: no overflow
+  V a0 = hn::Zero(d), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  V a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+  constexpr int kInner = 1000;
+  for (auto _ : state) {
+    for (int i = 0; i < kInner; ++i) {
+      a0 = hn::MulAdd(a0, m, c), a1 = hn::MulAdd(a1, m, c), a2 = hn::MulAdd(a2, m, c);
+      a3 = hn::MulAdd(a3, m, c), a4 = hn::MulAdd(a4, m, c), a5 = hn::MulAdd(a5, m, c);
+      a6 = hn::MulAdd(a6, m, c), a7 = hn::MulAdd(a7, m, c), a8 = hn::MulAdd(a8, m, c);
+      a9 = hn::MulAdd(a9, m, c), a10 = hn::MulAdd(a10, m, c), a11 = hn::MulAdd(a11, m, c);
+    }
+    benchmark::DoNotOptimize(a0), benchmark::DoNotOptimize(a1), benchmark::DoNotOptimize(a2);
+    benchmark::DoNotOptimize(a3), benchmark::DoNotOptimize(a4), benchmark::DoNotOptimize(a5);
+    benchmark::DoNotOptimize(a6), benchmark::DoNotOptimize(a7), benchmark::DoNotOptimize(a8);
+    benchmark::DoNotOptimize(a9), benchmark::DoNotOptimize(a10), benchmark::DoNotOptimize(a11);
+  }
+  const double flop = 2.0 * kInner * 12 * hn::Lanes(d);
+  state.counters["FLOP"] = benchmark::Counter(flop, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["flop_per_inference"] = flop;
+  state.counters["weight_bytes"] = 0;
+}
+
+}  // namespace ctinfer_bench
