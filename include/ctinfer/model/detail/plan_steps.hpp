@@ -366,7 +366,7 @@ constexpr void choose_layouts(fusion_result<N>& f) {
     if (st.kind != step_kind::conv) continue;
     const window_geometry& g = st.window;
     // (A 1x1 convolution between channels-last tensors is a GEMM, and the direct kernel runs
-    // it as one: its tiles are the GEMM's, and measured faster than dense-inl.h's gemm there.)
+    // it as one: its tiles are the GEMM's. It measured as fast as dense-inl.h's gemm there.)
     if (g.groups > 1 && g.groups == g.in_channels && g.groups == g.out_channels && st.src_channels_last)
       st.kind = step_kind::depthwise;
   }
