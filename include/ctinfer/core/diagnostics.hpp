@@ -39,6 +39,18 @@ namespace detail {
 // invalid, and `Rule::ok` is then not a constant expression, which cascades.
 template <class Rule>
 inline constexpr bool rule_holds = requires { requires Rule::ok; };
+
+// True when every rule holds, checked in order: a rule is not even instantiated once one
+// before it failed, so a layer that breaks several rules says only the first.
+template <class Rule, class... Rest>
+constexpr bool rules_hold_in_order() {
+  if constexpr (!rule_holds<Rule>)
+    return false;
+  else if constexpr (sizeof...(Rest) == 0)
+    return true;
+  else
+    return rules_hold_in_order<Rest...>();
+}
 }  // namespace detail
 
 }  // namespace ctinfer

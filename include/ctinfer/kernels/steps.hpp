@@ -55,7 +55,6 @@ struct step {
   std::size_t weight_offset = 0, bias_offset = 0;  // in the packed weights
   location src{}, dst{};
   std::size_t first_op = 0, op_count = 0;  // epilogue: ops [first_op, first_op + op_count)
-  std::size_t in_size = 0, out_size = 0;    // elements read and written
   window_geometry window{};                 // window steps only
   bool src_channels_last = false, dst_channels_last = false;
   // A Residual's add, fused into the store: the tensor at `addend` (same layout and indices

@@ -62,12 +62,11 @@ struct BatchNormWith {
   using with = BatchNormWith<E>;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = [] {
-    if constexpr (!detail::rule_holds<rule::batch_norm_needs_positive_eps<I, BatchNormWith, In>>)
-      return false;
-    else
-      return detail::rule_holds<rule::batch_norm_needs_a_channel_axis<I, BatchNormWith, In>>;
-  }();
+  static constexpr bool check =
+      detail::rules_hold_in_order<
+          rule::batch_norm_needs_positive_eps<I, BatchNormWith, In>,
+          rule::batch_norm_needs_a_channel_axis<I, BatchNormWith, In>>();
+
   template <AShape In>
   using output_shape = In;
 

@@ -106,24 +106,16 @@ struct conv_transpose_layer {
   static constexpr bool fits = geometry<In>.out_h > 0 && geometry<In>.out_w > 0;
 
   template <std::size_t I, AShape In>
-  static constexpr bool check = [] {
-    if constexpr (!rule_holds<rule::window_options_are_known_and_unique<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::conv_needs_output_channels<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::window_needs_a_kernel<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::window_option_values_fit_the_axes<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::conv_transpose_output_pad_below_stride_or_dilation<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::window_needs_channels_first_input<I, Self, In>>)
-      return false;
-    else if constexpr (!rule_holds<rule::conv_channels_divisible_by_groups<I, Self, In>>)
-      return false;
-    else
-      return rule_holds<rule::conv_transpose_output_not_empty<I, Self, In>>;
-  }();
+  static constexpr bool check =
+      rules_hold_in_order<
+          rule::window_options_are_known_and_unique<I, Self, In>,
+          rule::conv_needs_output_channels<I, Self, In>,
+          rule::window_needs_a_kernel<I, Self, In>,
+          rule::window_option_values_fit_the_axes<I, Self, In>,
+          rule::conv_transpose_output_pad_below_stride_or_dilation<I, Self, In>,
+          rule::window_needs_channels_first_input<I, Self, In>,
+          rule::conv_channels_divisible_by_groups<I, Self, In>,
+          rule::conv_transpose_output_not_empty<I, Self, In>>();
 
   template <AShape In>
   using output_shape = spatial_shape_t<Dims, Out, geometry<In>.out_h, geometry<In>.out_w>;

@@ -153,7 +153,7 @@ class Model {
       folded_batch_norm<I>(params, scale, shift);
       kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr);
       if constexpr (L::has_bias || folded) {
-        constexpr std::size_t bias_at = at + kernels::packed_weight_size<element_type>(n, k);
+        constexpr std::size_t bias_at = plan.steps[plan.layer_step[I]].bias_offset;
         for (std::size_t o = 0; o < n; ++o) {
           const double b = L::has_bias ? static_cast<double>(p.bias[o]) : 0.0;
           packed_[bias_at + o] = static_cast<element_type>(b * scale[o] + shift[o]);

@@ -50,24 +50,29 @@ struct network_plan {
   std::size_t activations_size = 0;
 };
 
+// Elements a Dense or Conv layer's packed weights take (its packed bias follows them), for
+// the kernel its step runs.
 template <class T>
-constexpr std::size_t packed_size_of(const layer_info& li, const kernels::step* st, bool bias) {
-  using kernels::step_kind;
-  if (li.kind == layer_kind::dense) {
-    std::size_t n = kernels::packed_weight_size<T>(li.out_last, li.in_last);
-    if (bias) n += kernels::round_up(kernels::padded_outputs<T>(li.out_last), kernels::packed_alignment<T>);
-    return n;
-  }
-  if (li.kind == layer_kind::conv) {
-    const window_geometry& g = li.window;
-    const std::size_t taps = g.kernel_h * g.kernel_w;
-    if (st->kind == step_kind::depthwise)
-      return kernels::packed_conv_weight_size<T>(1, g.out_channels, taps) +
-             kernels::packed_conv_bias_size<T>(1, g.out_channels);
-    const std::size_t ocg = g.out_channels / g.groups;
-    return kernels::packed_conv_weight_size<T>(g.groups, ocg, taps * (g.in_channels / g.groups)) +
-           kernels::packed_conv_bias_size<T>(g.groups, ocg);
-  }
+constexpr std::size_t packed_weights_size_of(const layer_info& li, const kernels::step& st) {
+  if (li.kind == layer_kind::dense) return kernels::packed_weight_size<T>(li.out_last, li.in_last);
+  const window_geometry& g = li.window;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  if (st.kind == kernels::step_kind::depthwise) return kernels::packed_conv_weight_size<T>(1, g.out_channels, taps);
+  return kernels::packed_conv_weight_size<T>(g.groups, g.out_channels / g.groups, taps * (g.in_channels / g.groups));
+}
+template <class T>
+constexpr std::size_t packed_bias_size_of(const layer_info& li, const kernels::step& st) {
+  if (li.kind == layer_kind::dense) return kernels::packed_conv_bias_size<T>(1, li.out_last);
+  const window_geometry& g = li.window;
+  if (st.kind == kernels::step_kind::depthwise) return kernels::packed_conv_bias_size<T>(1, g.out_channels);
+  return kernels::packed_conv_bias_size<T>(g.groups, g.out_channels / g.groups);
+}
+
+// Elements all of a layer's packed parameters take; st is the step it runs in (null if none).
+template <class T>
+constexpr std::size_t packed_size_of(const layer_info& li, const kernels::step* st) {
+  if (li.kind == layer_kind::dense || li.kind == layer_kind::conv)
+    return packed_weights_size_of<T>(li, *st) + (st->bias ? packed_bias_size_of<T>(li, *st) : 0);
   if (li.prelu) return kernels::channel_values_size<T>(li.channels);
   if (li.batch_norm) return 2 * kernels::channel_values_size<T>(li.channels);
   return 0;
@@ -160,25 +165,17 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     if (plan.folded[i]) continue;
     const std::size_t s = plan.layer_step[i];
     const kernels::step* st = s == no_index ? nullptr : &plan.steps[s];
-    packed += packed_size_of<T>(layers[i], st, st != nullptr && st->bias);
+    packed += packed_size_of<T>(layers[i], st);
   }
   plan.packed_offset[N] = packed;
   plan.packed_size = packed;
   for (std::size_t s = 0; s < plan.step_count; ++s) {
     kernels::step& st = plan.steps[s];
-    if (plan.layer_step[plan.step_layer[s]] != s || layers[plan.step_layer[s]].kind == layer_kind::pool ||
-        layers[plan.step_layer[s]].kind == layer_kind::gate)
+    const std::size_t i = plan.step_layer[s];
+    if (plan.layer_step[i] != s || (layers[i].kind != layer_kind::dense && layers[i].kind != layer_kind::conv))
       continue;
-    st.weight_offset = plan.packed_offset[plan.step_layer[s]];
-    const window_geometry& g = st.window;
-    if (layers[plan.step_layer[s]].kind == layer_kind::dense)
-      st.bias_offset = st.weight_offset + kernels::packed_weight_size<T>(st.cols, st.k);
-    else if (st.kind == step_kind::depthwise)
-      st.bias_offset = st.weight_offset + kernels::packed_conv_weight_size<T>(1, g.out_channels, g.kernel_h * g.kernel_w);
-    else
-      st.bias_offset = st.weight_offset +
-                       kernels::packed_conv_weight_size<T>(g.groups, g.out_channels / g.groups,
-                                                           g.kernel_h * g.kernel_w * (g.in_channels / g.groups));
+    st.weight_offset = plan.packed_offset[i];
+    st.bias_offset = st.weight_offset + packed_weights_size_of<T>(layers[i], st);
   }
 
   plan.workspace_size = place_tensors<T>(f);

@@ -162,7 +162,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
       s.kind = step_kind::copy;
       s.rows = 1;
       s.cols = size;
-      s.in_size = s.out_size = size;
       f.io[f.step_count] = {current, fr.output, no_index, fr.filled};
       s.first_op = f.op_count;
       f.steps[f.step_count++] = s;
@@ -177,8 +176,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
   for (std::size_t i = 0; i < N; ++i) {
     const layer_info& li = layers[i];
     kernels::step s;
-    s.in_size = li.in_size;
-    s.out_size = li.out_size;
     switch (li.kind) {
       case layer_kind::view:
         // Keep fusing across a view only if the (rows, cols) view is unchanged. The tensor is
@@ -216,7 +213,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
           s.window.pad_left += pending_pad.pad_left;
           s.window.pad_bottom += pending_pad.pad_bottom;
           s.window.pad_right += pending_pad.pad_right;
-          s.in_size = pending_pad.in_channels * pending_pad.in_h * pending_pad.in_w;
           has_pending_pad = false;
         }
         break;
@@ -303,7 +299,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
           add.kind = step_kind::elementwise;
           add.rows = 1;
           add.cols = li.out_size;
-          add.in_size = add.out_size = li.out_size;
           emit(add, li.out_size);
         }
         const std::size_t at = f.step_count - 1;
@@ -323,7 +318,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
     s.kind = step_kind::copy;
     s.rows = 1;
     s.cols = input_size;
-    s.in_size = s.out_size = input_size;
     emit(s, input_size);
   }
   f.tensors[current].output = true;
