@@ -293,21 +293,64 @@ def conv_tables(path, time_key):
     return "\n".join(out)
 
 
+RNN_SIDES = ["ctinfer", "eigen", "libtorch"]
+
+
+def rnn_tables(path, time_key):
+    """Per-step latency of the streamed nets (bench_rnn): ns per step, ratios, real-time factors."""
+    ctx, med, cv, reps = load_dense(path)
+    out = ["### Streaming, one step at a time: ctinfer, Eigen and LibTorch (one thread)\n"]
+    out.append("ns per step (median); speed-up = peer time / ctinfer time; real-time factor at 48 kHz = "
+               "(1 s / 48000) / time per step.\n")
+    out.append("| net | type | ctinfer | Eigen | LibTorch | vs Eigen | vs LibTorch | ctinfer RTF @48k | cv (ctinfer) |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    cases = []
+    for name in med:
+        parts = name.split("/")
+        if len(parts) == 3 and parts[2] == "ctinfer":
+            cases.append((parts[0], parts[1]))
+    def order(c):
+        net, typ = c
+        kind, size = net.rsplit("_", 1)
+        return (typ, ["lstm", "gru", "wavenet"].index(kind) if kind in ("lstm", "gru", "wavenet") else 9, int(size))
+    for net, typ in sorted(cases, key=order):
+        t = {}
+        for side in RNN_SIDES:
+            b = med.get(f"{net}/{typ}/{side}")
+            if b:
+                t[side] = b["ns_per_step"] * 1e9
+        ci = t["ctinfer"]
+        c = cv.get(f"{net}/{typ}/ctinfer")
+        cvs = f"{100 * c[time_key]:.0f}%" if c else "-"
+        def cell(side):
+            return f"{t[side]:.0f} ns" if side in t else "-"
+        def ratio(side):
+            return f"{t[side] / ci:.2f}x" if side in t else "-"
+        rtf = (1e9 / 48000) / ci
+        out.append(f"| {net} | {typ} | {cell('ctinfer')} | {cell('eigen')} | {cell('libtorch')} | {ratio('eigen')} | "
+                   f"{ratio('libtorch')} | {rtf:.0f} | {cvs} |")
+    out.append("")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dense", help="bench_dense JSON")
     ap.add_argument("--conv", help="bench_conv JSON")
+    ap.add_argument("--rnn", help="bench_rnn JSON")
     ap.add_argument("--compile", action="append", default=[], help="compile_time JSON (repeatable)")
     ap.add_argument("--time", default="cpu_time", choices=["real_time", "cpu_time"],
                     help="which median the tables use (default cpu_time: the machine is shared)")
     a = ap.parse_args()
-    if not a.dense and not a.compile and not a.conv:
-        ap.error("give --dense, --conv and/or --compile")
+    if not a.dense and not a.compile and not a.conv and not a.rnn:
+        ap.error("give --dense, --conv, --rnn and/or --compile")
     parts = []
     if a.dense:
         parts.append(dense_tables(a.dense, a.time))
     if a.conv:
         parts.append(conv_tables(a.conv, a.time))
+    if a.rnn:
+        parts.append(rnn_tables(a.rnn, a.time))
     for path in a.compile:
         parts.append(compile_tables(path))
     sys.stdout.write("\n".join(parts))

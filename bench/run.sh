@@ -6,6 +6,7 @@
 #                           # then compile time
 #   bench/run.sh dense      # only bench_dense
 #   bench/run.sh conv       # only bench_conv (needs libdnnl-dev, libtorch-dev, libopenblas0-pthread)
+#   bench/run.sh rnn        # only bench_rnn (needs libeigen3-dev; libtorch-dev for the LibTorch peer)
 #   bench/run.sh compile    # only the compile-time measurements
 #   bench/run.sh report     # only regenerate report.md from the JSON files
 #
@@ -69,6 +70,22 @@ if [ "$what" = all ] || [ "$what" = conv ]; then
     --benchmark_out_format=json
 fi
 
+if [ "$what" = all ] || [ "$what" = rnn ]; then
+  cmake -S . -B "$BUILD_DIR" -DCTINFER_BUILD_BENCH=ON -DCTINFER_BUILD_TESTS=OFF \
+    -DCTINFER_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$BUILD_DIR" --target bench_rnn -j2
+  pin=()
+  if [ -n "$CPU" ] && command -v taskset > /dev/null; then pin=(taskset -c "$CPU"); fi
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  OMP_NUM_THREADS=1 "${pin[@]}" "$BUILD_DIR/bench/bench_rnn" \
+    --benchmark_repetitions="${RNN_REPS:-10}" \
+    --benchmark_enable_random_interleaving=true \
+    --benchmark_min_time="$MIN_TIME" \
+    --benchmark_report_aggregates_only=true \
+    --benchmark_out="$results/bench_rnn.json" \
+    --benchmark_out_format=json
+fi
+
 if [ "$what" = all ] || [ "$what" = compile ]; then
   # Growth with N (the full program), then where the time goes at the largest N.
   REPS=${CT_REPS:-3} OUT="$results/compile_time.json" bench/compile_time/measure.sh
@@ -79,6 +96,7 @@ fi
 args=()
 [ -f "$results/bench_dense.json" ] && args+=(--dense "$results/bench_dense.json")
 [ -f "$results/bench_conv.json" ] && args+=(--conv "$results/bench_conv.json")
+[ -f "$results/bench_rnn.json" ] && args+=(--rnn "$results/bench_rnn.json")
 [ -f "$results/compile_time.json" ] && args+=(--compile "$results/compile_time.json")
 [ -f "$results/compile_time_parts.json" ] && args+=(--compile "$results/compile_time_parts.json")
 "$PY" bench/report.py "${args[@]}" > "$results/report.md"

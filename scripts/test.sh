@@ -50,7 +50,7 @@ check_generated() {  # name, generator command..., then the files to compare aft
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   check_generated "PyTorch fixtures" /usr/bin/python3 tests/reference/make_fixtures.py -- \
     tests/fixtures/activations.hpp tests/fixtures/dense.hpp tests/fixtures/mlp.hpp \
-    tests/fixtures/conv.hpp tests/fixtures/blocks.hpp tests/fixtures/resize.hpp
+    tests/fixtures/conv.hpp tests/fixtures/blocks.hpp tests/fixtures/resize.hpp tests/fixtures/recurrent.hpp
 else
   echo "=== PyTorch fixtures: PyTorch not installed, regeneration check skipped (apt-get install python3-torch)"
 fi

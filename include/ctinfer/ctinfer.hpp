@@ -10,6 +10,7 @@
 #pragma once
 
 #include "ctinfer/core/constant.hpp"
+#include "ctinfer/core/denormals.hpp"
 #include "ctinfer/core/element.hpp"
 #include "ctinfer/core/shape.hpp"
 #include "ctinfer/core/status.hpp"
@@ -23,7 +24,9 @@
 #include "ctinfer/layers/options.hpp"
 #include "ctinfer/layers/pooling.hpp"
 #include "ctinfer/layers/prelu.hpp"
+#include "ctinfer/layers/recurrent.hpp"
 #include "ctinfer/layers/reshape.hpp"
+#include "ctinfer/layers/sequence.hpp"
 #include "ctinfer/layers/softmax.hpp"
 #include "ctinfer/layers/upsample.hpp"
 #include "ctinfer/layers/zero_pad.hpp"
@@ -34,3 +37,4 @@
 #include "ctinfer/model/plan.hpp"
 #include "ctinfer/model/sequential.hpp"
 #include "ctinfer/model/shapes.hpp"
+#include "ctinfer/model/stream.hpp"

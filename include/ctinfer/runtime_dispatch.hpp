@@ -36,8 +36,8 @@ namespace ctinfer::detail {
 // The per-target entry points of one program, in the order of Highway's dispatch tables.
 template <class Program, class T>
 struct dispatch_table {
-  using entry = void (*)(const T*, const T*, T*, T*);
-  static void call(const T* packed, const T* in, T* out, T* workspace) {
+  using entry = void (*)(const T*, const T*, T*, T*, T*, std::uint32_t*);
+  static void call(const T* packed, const T* in, T* out, T* workspace, T* state, std::uint32_t* positions) {
     static constexpr entry table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
         nullptr,  // slot 0: "not chosen yet" in Highway's numbering
         HWY_CHOOSE_TARGET_LIST(run_program<Program>),
@@ -45,7 +45,7 @@ struct dispatch_table {
     };
     hwy::ChosenTarget& chosen = hwy::GetChosenTarget();
     if (!chosen.IsInitialized()) chosen.Update(hwy::SupportedTargets());
-    table[chosen.GetIndex()](packed, in, out, workspace);
+    table[chosen.GetIndex()](packed, in, out, workspace, state, positions);
   }
 };
 
@@ -57,5 +57,5 @@ struct dispatch_table {
   void ::ctinfer::dispatched_network<__VA_ARGS__>::run(const T* packed, const T* in, T* out,   \
                                                        T* workspace) {                         \
     ::ctinfer::detail::dispatch_table<::ctinfer::program_t<__VA_ARGS__>, T>::call(             \
-        packed, in, out, workspace);                                                           \
+        packed, in, out, workspace, nullptr, nullptr);                                         \
   }

@@ -26,6 +26,29 @@ One header per group in the output directory, all in ``namespace ctinfer_fixture
                    rectangular kernels, dilation, groups, no bias), nearest torch.nn.Upsample
                    (1d/2d, integer and per-axis scale factors), ZeroPad2d/ConstantPad1d (zero,
                    asymmetric), a pad + conv net and a small U-Net-style encoder/decoder
+  recurrent.hpp    torch.nn.LSTM and torch.nn.GRU, always batch_first=True so the unbatched input
+                   is (T, F) and the output (T, H) (all T steps): hidden sizes 1 to 64, no bias,
+                   two layers (num_layers=2 and two stacked modules), bidirectional (T, 2H),
+                   a learned initial state, a last-step Linear head and a per-step Linear,
+                   10,000-step sequences (expectations at checkpoints only, see
+                   NAME_checkpoint_stride), and causal nets on (C, L) inputs: a dilated TCN, a
+                   WaveNet-style gated residual stack, a causal-conv + GRU amp model, and an
+                   RTNeural-style LSTM + Linear amp model on a (T, 1) input. Besides torch.nn
+                   layers (and the blocks group's Residual and GatedTanh) they use this script's
+                   small torch.nn.Module classes
+                   SeqOut(rnn) = rnn(x)[0], the output sequence (torch.nn.LSTM/GRU return a
+                   tuple (output, final states)); its params are the rnn's,
+                   InitialState(rnn) = rnn(x, (h0, c0))[0] (GRU: rnn(x, h0)[0]) for a one-layer
+                   one-direction rnn, with learned h0 (H,) (and c0 (H,)) expanded to
+                   (1, batch, H), held by a child module registered after the rnn so that
+                   state_dict order is the rnn's tensors, then h0, then c0,
+                   LastStep() = x[:, -1] (the last time step, batched),
+                   Transpose() = x.transpose(1, 2) (batched: swaps the two unbatched axes, e.g.
+                   a (C, L) conv output into an (L, C) sequence) and
+                   CausalConv1d(c_in, c_out, k, dilation=1) = torch.nn.Conv1d(c_in, c_out, k,
+                   dilation=dilation) on torch.nn.functional.pad(x, ((k - 1) * dilation, 0))
+                   (left zero padding only); its params are the inner conv's, conv.weight then
+                   conv.bias. Each case's comment also names the equivalent ctinfer model
 
 For every case NAME a header holds
 
@@ -41,31 +64,48 @@ For every case NAME a header holds
                                                 (in first), then bias if any;
                                                 BatchNorm1d/2d: weight, bias, running_mean,
                                                 running_var -- its num_batches_tracked buffer is
-                                                left out); float32 values. This is what
-                                                ctinfer::load_flat takes. In blocks.hpp the
-                                                modules are built so that state_dict order is the
-                                                order the layers are written, depth-first: a
-                                                Residual's body before its shortcut, a Concat's
-                                                branches in order (the order ctinfer's blocks
-                                                read their parameters)
+                                                left out; LSTM: weight_ih[4H][F],
+                                                weight_hh[4H][H], bias_ih[4H], bias_hh[4H] with
+                                                the rows in gate order i, f, g, o; GRU:
+                                                weight_ih[3H][F], weight_hh[3H][H], bias_ih[3H],
+                                                bias_hh[3H] with the rows in gate order r, z, n;
+                                                no bias: the two weights only; num_layers=2:
+                                                layer 0's tensors (*_l0), then layer 1's (*_l1);
+                                                bidirectional: the forward direction's tensors,
+                                                then the reverse direction's (*_l0_reverse);
+                                                InitialState: the rnn's tensors, then h0[H],
+                                                then (LSTM) c0[H]); float32 values. This is what
+                                                ctinfer::load_flat takes. In blocks.hpp and
+                                                recurrent.hpp the modules are built so that
+                                                state_dict order is the order the layers are
+                                                written, depth-first: a Residual's body before
+                                                its shortcut, a Concat's branches in order (the
+                                                order ctinfer's blocks read their parameters)
   inline constexpr std::size_t NAME_param_count;  only if the module has parameters
   inline constexpr double NAME_expected_f64[];  PyTorch's output with module.double() on
                                                 input.double() (the exact same values, widened)
   inline constexpr double NAME_expected_f32[];  PyTorch's own float32 computation, widened to
                                                 double exactly
+  inline constexpr std::size_t NAME_checkpoint_stride;  only for recurrent.hpp's 10,000-step
+                                                sequences (before the expectations): the two
+                                                expectations then hold only the output rows
+                                                t = stride - 1, 2 * stride - 1, ... (every
+                                                stride-th step, all of its values), not all T
 
 All numbers are C99 hexadecimal floating literals (from float.hex()), so they round-trip exactly;
 inputs and params are exactly representable as float32. A comment above each case states the
 PyTorch module expression and the input/output shapes WITHOUT the batch axis (channels-first, as
-in ctinfer); in blocks.hpp the expression is laid out one layer a line and is the exact text that
-was evaluated. PyTorch is run with a batch axis of 1 added, which is then stripped.
+in ctinfer); in blocks.hpp and recurrent.hpp the expression is laid out one layer a line and is
+the exact text that was evaluated. PyTorch is run with a batch axis of 1 added, which is then
+stripped.
 
 The float32 expectations are PyTorch's float32 arithmetic (its own vectorised kernels, its own
 summation order and its own exp/tanh/erf approximations), not a correctly rounded result:
 tests should compare the library's float path against NAME_expected_f32 (and/or
 NAME_expected_f64) with a tolerance, and the library's double path against NAME_expected_f64
 with a tight tolerance. Signed zeros in the expectations are whatever PyTorch produced; compare
-numerically.
+numerically. Over recurrent.hpp's 10,000-step sequences the float32 recurrence may drift from the
+float64 one; its checkpoints show how far.
 
 How to run
 ----------
@@ -134,8 +174,11 @@ def seed_for(name):
 def make_module(expr):
     """Build a module from its expression text, so the header comment is exactly what ran.
     Besides torch, the expression may use this script's block modules (Residual, Concat,
-    GatedTanh; see the blocks group)."""
-    scope = {"torch": torch, "Residual": Residual, "Concat": Concat, "GatedTanh": GatedTanh}
+    GatedTanh; see the blocks group) and recurrent modules (SeqOut, InitialState, LastStep,
+    Transpose, CausalConv1d; see the recurrent group)."""
+    scope = {"torch": torch, "Residual": Residual, "Concat": Concat, "GatedTanh": GatedTanh,
+             "SeqOut": SeqOut, "InitialState": InitialState, "LastStep": LastStep,
+             "Transpose": Transpose, "CausalConv1d": CausalConv1d}
     return eval(expr, scope)  # noqa: S307 (trusted, local constant strings)
 
 
@@ -152,7 +195,8 @@ def flat_params(module):
 
 
 class Case:
-    def __init__(self, name, expr, x, module, note=None, params_heading=None):
+    def __init__(self, name, expr, x, module, note=None, params_heading=None,
+                 checkpoint_stride=None):
         self.name = name
         self.expr = expr
         self.x = x            # float32 tensor, unbatched
@@ -161,6 +205,9 @@ class Case:
         # None: one line "params (state_dict order): ..."; else this heading, then the list
         # wrapped over several comment lines
         self.params_heading = params_heading
+        # None: the expectations are the whole output; else only its rows (axis 0)
+        # stride - 1, 2 * stride - 1, ... (the long sequences of the recurrent group)
+        self.checkpoint_stride = checkpoint_stride
 
     def run(self):
         torch.set_num_threads(1)
@@ -224,14 +271,25 @@ class Case:
                 flat.extend(t.contiguous().reshape(-1).tolist())
             out.append(array_decl(f"{self.name}_params", flat))
             out.append(f"inline constexpr std::size_t {self.name}_param_count = {len(flat)};")
+        out_shape = shape_str(y32.shape)
+        if self.checkpoint_stride is not None:
+            s = self.checkpoint_stride
+            assert y32.shape[0] % s == 0
+            y32, y64 = y32[s - 1::s].contiguous(), y64[s - 1::s].contiguous()
+            out.append(f"// checkpoints: {self.name}_expected_f64 / _f32 hold only rows"
+                       f" t = k * stride - 1, k = 1, 2, ...")
+            out.append(f"// (t = {s - 1}, {2 * s - 1}, ..., {y32.shape[0] * s - 1}) of the"
+                       f" {out_shape} output: {shape_str(y32.shape)} values, row-major")
+            out.append(f"inline constexpr std::size_t {self.name}_checkpoint_stride = {s};")
         out.append(array_decl(f"{self.name}_expected_f64", y64.reshape(-1).tolist()))
         out.append(array_decl(f"{self.name}_expected_f32", y32.reshape(-1).tolist()))
-        self.summary = (self.name, shape_str(self.x.shape), shape_str(y32.shape),
+        self.summary = (self.name, shape_str(self.x.shape), out_shape,
                         sum(t.numel() for _, t in params))
         return "\n".join(out)
 
 
-def new_case(name, expr, input_fn, setup=None, note=None, params_heading=None):
+def new_case(name, expr, input_fn, setup=None, note=None, params_heading=None,
+             checkpoint_stride=None):
     """Seed from the name, build the module (default init), then optional setup, then input."""
     torch.manual_seed(seed_for(name))
     module = make_module(expr)
@@ -239,7 +297,7 @@ def new_case(name, expr, input_fn, setup=None, note=None, params_heading=None):
         with torch.no_grad():
             setup(module)
     x = input_fn().to(torch.float32).contiguous()
-    return Case(name, expr, x, module, note, params_heading)
+    return Case(name, expr, x, module, note, params_heading, checkpoint_stride)
 
 
 def uniform(shape, lo, hi):
@@ -571,7 +629,9 @@ class Cat:
         self.branches = branches
 
 
-LOCAL_MODULES = ("Residual(", "Concat(", "GatedTanh(")
+LOCAL_MODULES = ("Residual(", "Concat(", "GatedTanh(",
+                 # the recurrent group's (see there)
+                 "SeqOut(", "InitialState(", "LastStep(", "Transpose(", "CausalConv1d(")
 
 
 def layout(node, depth=0):
@@ -778,6 +838,275 @@ def resize_cases():
     return cases
 
 
+# ----------------------------------------------------------------------------- recurrent
+
+class SeqOut(torch.nn.Module):
+    """The output sequence of a torch.nn.LSTM/GRU (which returns a tuple (output, final
+    states)): SeqOut(rnn)(x) = rnn(x)[0]. Its only parameters are the rnn's (rnn.*)."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+
+class InitialStateParams(torch.nn.Module):
+    """Holder of InitialState's h0 (and c0): a child module registered after the rnn, so that
+    state_dict order is the rnn's tensors, then h0, then c0 (a module's own parameters would
+    come before its children's)."""
+
+    def __init__(self, hidden, cell):
+        super().__init__()
+        self.h0 = torch.nn.Parameter(torch.zeros(hidden))
+        if cell:
+            self.c0 = torch.nn.Parameter(torch.zeros(hidden))
+
+
+class InitialState(torch.nn.Module):
+    """ci::LSTM/GRU<H, ci::InitialState>: a one-layer, one-direction rnn run from a learned
+    initial state, InitialState(rnn)(x) = rnn(x, (h0, c0))[0] (GRU: rnn(x, h0)[0]), h0 and c0 of
+    shape (H,) expanded to (1, batch, H). state_dict: rnn.* then state.h0 (then state.c0)."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        assert rnn.num_layers == 1 and not rnn.bidirectional
+        self.rnn = rnn
+        self.lstm = isinstance(rnn, torch.nn.LSTM)
+        self.state = InitialStateParams(rnn.hidden_size, self.lstm)
+
+    def forward(self, x):
+        def expand(p):
+            return p.view(1, 1, -1).expand(1, x.shape[0], -1).contiguous()
+        h0 = expand(self.state.h0)
+        if self.lstm:
+            return self.rnn(x, (h0, expand(self.state.c0)))[0]
+        return self.rnn(x, h0)[0]
+
+
+class LastStep(torch.nn.Module):
+    """ci::LastStep: the last time step of a (T, F) sequence, x[:, -1] batched."""
+
+    def forward(self, x):
+        return x[:, -1]
+
+
+class Transpose(torch.nn.Module):
+    """ci::Transpose: swaps the two unbatched axes, x.transpose(1, 2) on the batched (1, A, B)."""
+
+    def forward(self, x):
+        assert x.dim() == 3
+        return x.transpose(1, 2)
+
+
+class CausalConv1d(torch.nn.Module):
+    """ci::Conv1D<c_out, ci::Kernel<k>, ci::Dilation<dilation>, ci::Causal>: the input left-padded
+    with (k - 1) * dilation zeros, none on the right, then torch.nn.Conv1d(c_in, c_out, k,
+    dilation=dilation). Its only parameters are the inner conv's: conv.weight, conv.bias."""
+
+    def __init__(self, c_in, c_out, k, dilation=1):
+        super().__init__()
+        self.left = (k - 1) * dilation
+        self.conv = torch.nn.Conv1d(c_in, c_out, k, dilation=dilation)
+
+    def forward(self, x):
+        return self.conv(torch.nn.functional.pad(x, (self.left, 0)))
+
+
+def set_initial_state(module):
+    """InitialState's h0 (and c0): uniform [-1, 1] (float32) instead of zero, in state_dict
+    order."""
+    for m in module.modules():
+        if isinstance(m, InitialStateParams):
+            for p in m.parameters():
+                p.copy_(uniform(p.shape, -1.0, 1.0))
+
+
+def sweep_input(steps):
+    """(steps, 1): 0.8 * sin of a linear chirp from 0.002 to 0.05 cycles a step, plus
+    0.02 * randn noise, computed in float64 and rounded to float32."""
+    t = torch.arange(steps, dtype=torch.float64)
+    f0, f1 = 0.002, 0.05
+    phase = 2.0 * math.pi * (f0 * t + (f1 - f0) * t * t / (2.0 * steps))
+    x = 0.8 * torch.sin(phase) + 0.02 * torch.randn(steps, dtype=torch.float64)
+    return x.to(torch.float32).reshape(steps, 1)
+
+
+RNN_INIT_NOTE = "PyTorch default init (seeded; LSTM/GRU: uniform +-1/sqrt(H))"
+RECURRENT_ORDER_NOTE = ("params = every layer's tensors in the order the layers are written,"
+                        " depth-first (this is the\nstate_dict order; what load_flat of the whole"
+                        " model takes)")
+LSTM_NOTE = ("LSTM params per layer (and direction): weight_ih [4H][F], weight_hh [4H][H],"
+             " bias_ih [4H],\n"
+             "bias_hh [4H], rows in gate order i, f, g, o: c = f * c + i * g, h = o * tanh(c)")
+GRU_NOTE = ("GRU params per layer (and direction): weight_ih [3H][F], weight_hh [3H][H],"
+            " bias_ih [3H],\n"
+            "bias_hh [3H], rows in gate order r, z, n: n = tanh(W_in x + b_in + r * (W_hn h +"
+            " b_hn)),\nh = (1 - z) * n + z * h (the reset gate applied after the hidden matmul)")
+RECURRENT_NOTES = [
+    ("SeqOut(", "SeqOut(rnn) = rnn(x)[0]: the rnn's outputs at every time step (its final states"
+                " are dropped)"),
+    ("InitialState(", "InitialState(rnn) = rnn(x, (h0, c0))[0] (GRU: rnn(x, h0)[0]): learned"
+                      " initial state h0 (H,)\n(and c0 (H,)) expanded to (1, 1, H); params = the"
+                      " rnn's tensors, then h0, then c0; h0 and c0\nset to uniform [-1, 1]"
+                      " (float32), not zero"),
+    ("num_layers=2", "num_layers=2: layer 0's four tensors (*_l0), then layer 1's (*_l1); layer 1"
+                     " runs on layer 0's\noutputs (= two stacked one-layer rnns)"),
+    ("bidirectional=True", "bidirectional=True: the forward direction's tensors, then the reverse"
+                           " direction's (*_reverse);\noutput row t = [forward h_t (H values),"
+                           " reverse h_t (H values)], the reverse rnn\nrun from t = T - 1 down"
+                           " to 0"),
+    ("LastStep(", "LastStep() = x[:, -1] (batched): the last time step (ci::LastStep)"),
+    ("Transpose(", "Transpose() = x.transpose(1, 2) (batched): the (C, L) conv output as an"
+                   " (L, C) sequence\n(ci::Transpose)"),
+    ("CausalConv1d(", "CausalConv1d(c_in, c_out, k, dilation=d) ="
+                      " torch.nn.Conv1d(c_in, c_out, k, dilation=d) on\n"
+                      "torch.nn.functional.pad(x, ((k - 1) * d, 0)): left zero padding only,"
+                      " output t sees inputs <= t\n(ci::Conv1D<c_out, ci::Kernel<k>,"
+                      " ci::Dilation<d>, ci::Causal>); params conv.weight, conv.bias"),
+]
+RECURRENT_PARAMS_HEADING = "params (state_dict order):"
+
+
+def ctinfer_text(shape, layers):
+    """The ctinfer model of a case (see the API), one line, or one layer a line if long (a "\n"
+    in a layer's text continues it on the next line)."""
+    head = "ci::Sequential<ci::Input<ci::Shape<" + ", ".join(str(s) for s in shape) + ">>"
+    one = "ctinfer: " + head + ", " + ", ".join(layers) + ">"
+    if len(one) <= 95 and "\n" not in one:
+        return one
+    lines = ["ctinfer: " + head + ","]
+    for i, layer in enumerate(layers):
+        text = "    " + layer.replace("\n", "\n        ")
+        lines.append(text + ("," if i + 1 < len(layers) else ">"))
+    return "\n".join(lines)
+
+
+def recurrent_cases():
+    def rnn(kind, f, h, *extra):
+        return f"torch.nn.{kind}(" + ", ".join([str(f), str(h), "batch_first=True", *extra]) + ")"
+
+    def so(kind, f, h, *extra):
+        return "SeqOut(" + rnn(kind, f, h, *extra) + ")"
+
+    specs = []  # (name, expression or layout tree, input shape, ctinfer layers, note)
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        for h, f, t in [(1, 3, 25), (8, 1, 40), (16, 5, 20), (24, 7, 16), (32, 13, 12),
+                        (64, 8, 14)]:
+            specs.append((f"{k}_h{h}_f{f}", so(kind, f, h), (t, f), [f"ci::{kind}<{h}>"], None))
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        specs.append((f"{k}_h10_f6_nobias", so(kind, 6, 10, "bias=False"), (15, 6),
+                      [f"ci::{kind}<10, ci::NoBias>"],
+                      "bias=False: params weight_ih, weight_hh only"))
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        specs.append((f"{k}_2layers_h12_f5", so(kind, 5, 12, "num_layers=2"), (20, 5),
+                      [f"ci::{kind}<12>", f"ci::{kind}<12>"], None))
+        specs.append((f"{k}_stack_16_8_f5", [so(kind, 5, 16), so(kind, 16, 8)], (20, 5),
+                      [f"ci::{kind}<16>", f"ci::{kind}<8>"],
+                      "two one-layer rnns in a torch.nn.Sequential: 5 -> 16 -> 8 features"))
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        specs.append((f"{k}_bidir_h8_f4", so(kind, 4, 8, "bidirectional=True"), (18, 4),
+                      [f"ci::Bidirectional<ci::{kind}<8>>"], None))
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        specs.append((f"{k}_init_state_h12_f5", "InitialState(" + rnn(kind, 5, 12) + ")",
+                      (16, 5), [f"ci::{kind}<12, ci::InitialState>"], None))
+    specs.append(("lstm_last_step_dense", [so("LSTM", 3, 16), "LastStep()", "Linear(16, 4)"],
+                  (24, 3), ["ci::LSTM<16>", "ci::LastStep", "ci::Dense<4>"],
+                  "the Linear acts on the last step's 16 features only"))
+    specs.append(("gru_time_dense", [so("GRU", 2, 12), "Linear(12, 1)"], (30, 2),
+                  ["ci::GRU<12>", "ci::Dense<1>"],
+                  "the Linear acts on the last axis: on every time step's 12 features"))
+    long_steps, stride = 10000, 100
+    for kind in ("LSTM", "GRU"):
+        k = kind.lower()
+        specs.append((f"{k}_long_h8", so(kind, 1, 8), (long_steps, 1), [f"ci::{kind}<8>"],
+                      "long sequence: input 0.8 * sin(linear chirp from 0.002 to 0.05 cycles a"
+                      " step) + 0.02 * randn\n(float64, rounded to float32); expectations at"
+                      f" every {stride}th step only (see\n"
+                      f"{k}_long_h8_checkpoint_stride); the float32 expectation is PyTorch's"
+                      " float32 recurrence over\nall 10000 steps and may drift from the float64"
+                      " one (compare with a tolerance)"))
+    specs.append(("tcn_causal",
+                  ["CausalConv1d(2, 8, 3, dilation=1)", "ReLU()",
+                   "CausalConv1d(8, 8, 3, dilation=2)", "ReLU()",
+                   "CausalConv1d(8, 3, 3, dilation=4)"],
+                  (2, 40),
+                  ["ci::Conv1D<8, ci::Kernel<3>, ci::Causal>", "ci::ReLU",
+                   "ci::Conv1D<8, ci::Kernel<3>, ci::Dilation<2>, ci::Causal>", "ci::ReLU",
+                   "ci::Conv1D<3, ci::Kernel<3>, ci::Dilation<4>, ci::Causal>"],
+                  "TCN on a (C, L) input: receptive field 1 + 2 * (1 + 2 + 4) = 15 steps"))
+    specs.append(("wavenet_causal",
+                  ["Conv1d(1, 8, 1)",
+                   *[Res([f"CausalConv1d(8, 16, 2, dilation={d})", "GatedTanh()",
+                          "Conv1d(8, 8, 1)"]) for d in (1, 2, 4)],
+                   "Conv1d(8, 1, 1)"],
+                  (1, 48),
+                  ["ci::Conv1D<8, ci::Kernel<1>>",
+                   *[f"ci::Residual<ci::Sequential<ci::Conv1D<16, ci::Kernel<2>,"
+                     f" ci::Dilation<{d}>, ci::Causal>,\nci::GatedTanh, ci::Conv1D<8,"
+                     f" ci::Kernel<1>>>>" for d in (1, 2, 4)],
+                   "ci::Conv1D<1, ci::Kernel<1>>"],
+                  "WaveNet-style gated residual stack on a (1, L) signal; GatedTanh: 16 -> 8"
+                  " channels"))
+    specs.append(("amp_conv_gru",
+                  ["CausalConv1d(1, 4, 3, dilation=1)", "Tanh()",
+                   "CausalConv1d(4, 4, 3, dilation=2)", "Tanh()", "Transpose()",
+                   so("GRU", 4, 12), "Linear(12, 1)"],
+                  (1, 64),
+                  ["ci::Conv1D<4, ci::Kernel<3>, ci::Causal>", "ci::Tanh",
+                   "ci::Conv1D<4, ci::Kernel<3>, ci::Dilation<2>, ci::Causal>", "ci::Tanh",
+                   "ci::Transpose", "ci::GRU<12>", "ci::Dense<1>"],
+                  "amp model: causal convs on the (1, 64) signal, (4, 64) transposed to a (64,"
+                  " 4) sequence for the\nGRU, then a Linear on every step: output (64, 1)"))
+    specs.append(("amp_lstm", [so("LSTM", 1, 16), "Linear(16, 1)"], (64, 1),
+                  ["ci::LSTM<16>", "ci::Dense<1>"],
+                  "RTNeural-style amp model: one sample a time step, a Linear on every step"))
+
+    cases = []
+    for name, tree, shape, layers, note in specs:
+        expr = tree if isinstance(tree, str) else "\n".join(layout(tree))
+        long = shape[0] == long_steps
+        recurrent = "LSTM(" in expr or "GRU(" in expr
+        lines = [RNN_INIT_NOTE if recurrent else "PyTorch default init (seeded)"]
+        if not long:
+            lines[0] += "; input uniform [-1, 1]"
+        if not isinstance(tree, str):
+            lines.append(RECURRENT_ORDER_NOTE)
+        used = [c for c in ("SeqOut", "InitialState", "LastStep", "Transpose", "CausalConv1d",
+                            "Residual", "GatedTanh") if c + "(" in expr]
+        if used:
+            lines.append(", ".join(used) + ": torch.nn.Module class" + ("es" if len(used) > 1
+                                                                       else "") + " of " + SCRIPT)
+        if "LSTM(" in expr:
+            lines.append(LSTM_NOTE)
+        if "GRU(" in expr:
+            lines.append(GRU_NOTE)
+        if recurrent and "InitialState(" not in expr:
+            lines.append("zero initial state (h = 0" + (", c = 0)" if "LSTM(" in expr else ")"))
+        lines += [text for key, text in RECURRENT_NOTES if key in expr]
+        lines += [text for key, text in BLOCK_NOTES if key in expr]
+        if "Conv1d(" in expr:
+            lines.append(CONV_LAYOUT_NOTE)
+        if note:
+            lines.append(note)
+        lines.append(ctinfer_text(shape, layers))
+        if long:
+            input_fn = lambda steps=shape[0]: sweep_input(steps)  # noqa: E731
+        else:
+            input_fn = lambda shape=shape: uniform(shape, -1.0, 1.0)  # noqa: E731
+        cases.append(new_case(name, expr, input_fn,
+                              setup=set_initial_state if "InitialState(" in expr else None,
+                              note="\n".join(lines), params_heading=RECURRENT_PARAMS_HEADING,
+                              checkpoint_stride=stride if long else None))
+    return cases
+
+
 GROUPS = [
     ("activations.hpp", "activation layers", activation_cases),
     ("dense.hpp", "dense (torch.nn.Linear) layers", dense_cases),
@@ -787,6 +1116,8 @@ GROUPS = [
                    " GatedTanh", blocks_cases),
     ("resize.hpp", "transposed convolution, nearest upsampling and zero padding layers and a small"
                    " U-Net-style net", resize_cases),
+    ("recurrent.hpp", "recurrent layers (LSTM, GRU) and causal sequence models",
+     recurrent_cases),
 ]
 
 

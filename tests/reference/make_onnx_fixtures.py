@@ -15,6 +15,24 @@ BatchNormalization in inference mode treats every sample independently, so a tes
 N > 1 becomes N cases, NAME_n0 ... NAME_n<N-1>, each with that sample's input and expected output
 (the params are the same in all of them).
 
+Recurrent tests (test_lstm*, test_gru*, test_rnn*, test_simple_rnn*): ONNX's LSTM and GRU run
+every sample of the batch on its own, so a batch of N > 1 is split the same way into NAME_n<i>.
+A test is supported when ONNX's equations are PyTorch's (= ctinfer's): direction forward or
+bidirectional (ctinfer::Bidirectional), the default activations (LSTM Sigmoid, Tanh, Tanh; GRU
+Sigmoid, Tanh) and no activation_alpha / activation_beta, no clip, LSTM input_forget=0 and no
+peepholes (P absent or all zero), GRU linear_before_reset=1 (ONNX's default 0 puts the reset
+gate before the recurrent product, a different formula), sequence_lens absent or all equal to
+the sequence length, and every input given as data. layout=1 (batch-major) is only a different
+axis order and is read as such. A non-zero initial_h / initial_c becomes ctinfer::InitialState
+with that sample's h0 (and c0) among its params; zero or absent initial states are ctinfer's
+default. Plain RNN is refused (ctinfer has no such layer). ONNX's weights are converted to
+PyTorch's layout: W [dir][G*H][F] and R [dir][G*H][H] become weight_ih and weight_hh with the
+gate blocks reordered (LSTM: ONNX i, o, f, c -> PyTorch i, f, g, o; GRU: ONNX z, r, h ->
+PyTorch r, z, n), B [dir][2*G*H] = Wb then Rb becomes bias_ih and bias_hh (reordered alike; B
+absent -> ctinfer::NoBias). The checked output is Y (every time step; per sample (T, dir*H),
+the forward direction in [0, H), the reverse in [H, 2H)) when the test has it, else Y_h through
+a net ending in ctinfer::LastStep (forward direction only: there Y_h is Y at the last step).
+
 ConvTranspose: ONNX's output_shape attribute and auto_pad=SAME_UPPER / SAME_LOWER (output = input *
 stride) are turned into explicit pads by ONNX's rule (total_padding = stride * (in - 1) +
 output_padding + (kernel - 1) * dilation + 1 - output_shape; SAME_UPPER: begin = total // 2, end =
@@ -32,21 +50,30 @@ What it writes
       NAME_params[]            only if the layer has parameters, in ctinfer's load_flat order
                                (Conv: W [out][in/group][k...] then B if present;
                                ConvTranspose: W [in][out/group][k...] (ONNX's W as is) then B
-                               if present; BatchNormalization: scale, B, mean, var)
+                               if present; BatchNormalization: scale, B, mean, var; LSTM / GRU:
+                               per direction (forward, then reverse) weight_ih, weight_hh,
+                               bias_ih and bias_hh unless NoBias, h0 (and c0) with InitialState)
       NAME_param_count         only if the layer has parameters
       NAME_expected[]          ONNX's expected output without the batch axis (float32 values)
       NAME_expected_shape      ctinfer::Shape<...> of that output (no batch axis)
-      NAME_net<T>              the one-layer ctinfer::Sequential computing it
-  and the X-macros CTINFER_ONNX_NODE_CASES (all), CTINFER_ONNX_NODE_CASES_P (with params) and
-  CTINFER_ONNX_NODE_CASES_NP (without params).
+      NAME_net<T>              the one-layer ctinfer::Sequential computing it (a recurrent
+                               layer checked against Y_h: followed by ctinfer::LastStep)
+  and the X-macros CTINFER_ONNX_NODE_CASES (all), CTINFER_ONNX_NODE_CASES_P (with params),
+  CTINFER_ONNX_NODE_CASES_NP (without params) and CTINFER_ONNX_NODE_CASES_STREAM (the
+  one-direction LSTM / GRU cases, whose nets also run frame by frame with Model::step).
   DOCS_DIR/onnx-conformance.md  a table of every test considered: checked or refused (why).
 
 Before writing anything it checks every supported case: the output shape computed with
 PyTorch's (= ctinfer's) formulas from the emitted layer options must equal ONNX's expected shape,
 and a plain numpy implementation run on the emitted input / params / options (ConvTranspose: the
 scatter form, every input value spread through the kernel, then cropped by the pads) must
-reproduce ONNX's expected output within 1e-5 (absolute) + 1e-5 (relative). Any mismatch is an
-error.
+reproduce ONNX's expected output within 1e-5 (absolute) + 1e-5 (relative); for LSTM / GRU that
+implementation is PyTorch's equations run on the converted params, and it must also reproduce
+every other output the test has (Y_h, Y_c). ONNX's LSTM node tests (one time step, zero initial
+state, constant weights) cannot see the gate order, so the weight conversion itself is checked
+first on seeded pseudo-random data (several time steps, both directions, biases and initial
+states): ONNX's equations on ONNX's tensors and PyTorch's on the converted ones must agree
+within 1e-9. Any mismatch is an error.
 
 How to run
 ----------
@@ -75,11 +102,18 @@ HEADER = "onnx_node.hpp"
 DOC = "onnx-conformance.md"
 VALUES_PER_LINE = 4
 PREFIXES = ("test_conv", "test_convtranspose", "test_maxpool", "test_averagepool",
-            "test_globalaveragepool", "test_globalmaxpool", "test_batchnorm")
+            "test_globalaveragepool", "test_globalmaxpool", "test_batchnorm", "test_lstm",
+            "test_gru", "test_rnn", "test_simple_rnn")
 EXCLUDED_PREFIXES = ("test_convinteger",)
 ATOL = 1e-5
 RTOL = 1e-5
 CI = "ctinfer::"
+RECURRENT = ("LSTM", "GRU", "RNN")
+# PyTorch's gate blocks as indices into ONNX's: LSTM ONNX i, o, f, c -> PyTorch i, f, g(=c), o;
+# GRU ONNX z, r, h -> PyTorch r, z, n(=h).
+GATE_ORDER = {"LSTM": (0, 2, 3, 1), "GRU": (1, 0, 2)}
+GATE_NAMES = {"LSTM": ("i, o, f, c", "i, f, g, o"), "GRU": ("z, r, h", "r, z, n")}
+DEFAULT_ACTIVATIONS = {"LSTM": ["sigmoid", "tanh", "tanh"], "GRU": ["sigmoid", "tanh"]}
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -301,6 +335,213 @@ def dtype_reason(arr, what):
     return None
 
 
+def to_torch_gates(a, op, H):
+    """An ONNX [G*H]... tensor with its gate blocks in PyTorch's order (a copy)."""
+    blocks = [a[g * H:(g + 1) * H] for g in range(len(GATE_ORDER[op]))]
+    return np.ascontiguousarray(np.concatenate([blocks[i] for i in GATE_ORDER[op]], axis=0))
+
+
+def torch_direction(op, H, w, r, b):
+    """One direction's PyTorch tensors from ONNX's W[d], R[d], B[d] (b None: no bias):
+    [weight_ih, weight_hh] (+ [bias_ih, bias_hh])."""
+    G = len(GATE_ORDER[op])
+    out = [to_torch_gates(w, op, H), to_torch_gates(r, op, H)]
+    if b is not None:
+        out += [to_torch_gates(b[:G * H], op, H), to_torch_gates(b[G * H:], op, H)]
+    return out
+
+
+def analyze_recurrent(name, t):
+    """LSTM / GRU (RNN refused): one case per sample (a batch of 1 keeps the name), or raise
+    Refused(reasons)."""
+    node = t["node"]
+    op = node.op_type
+    if op == "RNN":
+        raise Refused("plain RNN (ONNX's RNN, H_t = tanh(X_t W^T + H_t-1 R^T + Wb + Rb)): "
+                      "ctinfer has LSTM and GRU only")
+    attrs = dict(t["attrs"])
+    arrays = t["arrays"]
+    G = len(GATE_ORDER[op])
+    n_inputs = 8 if op == "LSTM" else 6  # X, W, R, B, sequence_lens, initial_h[, initial_c, P]
+    if len(node.input) > n_inputs:
+        raise Refused(f"{len(node.input)} inputs ({n_inputs} at most)")
+    names = list(node.input) + [""] * (n_inputs - len(node.input))
+
+    def given(i):
+        if not names[i]:
+            return None
+        if names[i] not in arrays:
+            raise Refused(f"input {names[i]!r} has no data (dynamic)")
+        return arrays[names[i]]
+
+    x, w, r, b, seq_lens, init_h = (given(i) for i in range(6))
+    init_c, peep = (given(6), given(7)) if op == "LSTM" else (None, None)
+    if x is None or w is None or r is None:
+        raise Refused("X, W or R missing")
+    reasons = []
+    for arr, what in ((x, "input"), (w, "W"), (r, "R"), (b, "B"), (init_h, "initial_h"),
+                      (init_c, "initial_c"), (peep, "P")):
+        if arr is not None and dtype_reason(arr, what):
+            reasons.append(dtype_reason(arr, what))
+
+    layout = attrs.pop("layout", 0)
+    direction = attrs.pop("direction", "forward")
+    H = attrs.pop("hidden_size", None)
+    acts = attrs.pop("activations", None)
+    if acts is not None:  # a list of strings, read as bytes
+        acts = [a.decode("ascii") if isinstance(a, bytes) else a for a in acts]
+    if layout not in (0, 1):
+        reasons.append(f"layout={layout}")
+    if direction not in ("forward", "bidirectional"):
+        reasons.append(f"direction={direction} (ctinfer runs forward, or both directions with "
+                       "Bidirectional; not the reverse pass alone)")
+    D = 2 if direction == "bidirectional" else 1
+    if acts is not None and [a.lower() for a in acts] != DEFAULT_ACTIVATIONS[op] * D:
+        reasons.append(f"activations={acts} (ctinfer's {op} uses "
+                       f"{', '.join(a.capitalize() for a in DEFAULT_ACTIVATIONS[op])} per direction)")
+    for k in ("activation_alpha", "activation_beta"):
+        if k in attrs:
+            reasons.append(f"{k}={attrs.pop(k)}")
+    if "clip" in attrs:
+        clip = np.format_float_positional(np.float32(attrs.pop("clip")), unique=True, trim="-")
+        reasons.append(f"clip={clip} (cell clipping; ctinfer does not clip)")
+    if op == "LSTM":
+        input_forget = attrs.pop("input_forget", 0)
+        if input_forget != 0:
+            reasons.append(f"input_forget={input_forget} (coupled input and forget gates)")
+        if peep is not None and peep.any():
+            reasons.append("P (peephole weights) non-zero: ctinfer's LSTM has no peepholes")
+    else:
+        lbr = attrs.pop("linear_before_reset", 0)
+        if lbr != 1:
+            reasons.append(
+                f"linear_before_reset={lbr} (ONNX's default: the reset gate multiplies H_t-1 "
+                "before the recurrent product, h_t = tanh(X_t Wh^T + (r_t * H_t-1) Rh^T + Rbh "
+                "+ Wbh); ctinfer's GRU is PyTorch's, linear_before_reset=1: r_t * (H_t-1 Rh^T "
+                "+ Rbh))")
+    if attrs:
+        reasons.append("attribute " + ", ".join(sorted(attrs)) + " not supported")
+    if x.ndim != 3:
+        raise Refused("; ".join(reasons + [f"rank-{x.ndim} X (3 expected)"]))
+    if layout == 1:
+        batch, T, F = x.shape
+    else:
+        T, batch, F = x.shape
+    if H is None:
+        H = r.shape[-1]
+    if w.shape != (D, G * H, F) or r.shape != (D, G * H, H) or (
+            b is not None and b.shape != (D, 2 * G * H)):
+        raise Refused("; ".join(reasons + [
+            f"W {list(w.shape)}, R {list(r.shape)}"
+            + (f", B {list(b.shape)}" if b is not None else "")
+            + f" do not fit hidden_size={H}, {D} direction(s), {F} features"]))
+    if seq_lens is not None and (seq_lens.shape != (batch,) or (seq_lens != T).any()):
+        reasons.append(f"sequence_lens={seq_lens.tolist()} (not all the sequence length {T}: "
+                       "ctinfer runs every sample's whole sequence)")
+    state_shape = (batch, D, H) if layout == 1 else (D, batch, H)
+    for arr, what in ((init_h, "initial_h"), (init_c, "initial_c")):
+        if arr is not None and arr.shape != state_shape:
+            reasons.append(f"{what} shape {list(arr.shape)} ({list(state_shape)} expected)")
+
+    # Outputs: Y when the test has it, else Y_h through LastStep (one direction only).
+    graph_outs = [o.name for o in t["graph"].output]
+    if len(graph_outs) != len(t["outputs"]):
+        raise Refused("; ".join(reasons + ["an output has no data"]))
+    data = dict(zip(graph_outs, t["outputs"]))
+    out_names = list(node.output) + [""] * (3 - len(node.output))
+    y_name, yh_name, yc_name = out_names[:3]
+    present = {k: data[n] for k, n in (("Y", y_name), ("Y_h", yh_name), ("Y_c", yc_name))
+               if n and n in data}
+    for k, arr in present.items():
+        if arr.dtype != np.float32:
+            reasons.append(f"{arr.dtype} {k}")
+    if "Y" in present:
+        checked = "Y"
+    elif "Y_h" in present and D == 1:
+        checked = "Y_h"
+    elif "Y_h" in present:
+        reasons.append("only Y_h is checkable and the direction is bidirectional (its reverse "
+                       "half is the state after t = 0, not the last step's output)")
+    else:
+        reasons.append("no Y or Y_h output with data")
+    if reasons:
+        raise Refused("; ".join(reasons))
+
+    # Everything per sample: (batch, T, F), (batch, T, D*H), (batch, D, H).
+    xs = x if layout == 1 else x.transpose(1, 0, 2)
+    per = {}
+    for k, arr in present.items():
+        if k == "Y":
+            want = (batch, T, D, H) if layout == 1 else (T, D, batch, H)
+            if arr.shape != want:
+                raise AssertionError(f"{name}: Y shape {list(arr.shape)}, expected {list(want)}")
+            yb = arr if layout == 1 else arr.transpose(2, 0, 1, 3)
+            per[k] = yb.reshape(batch, T, D * H)
+        else:
+            if arr.shape != state_shape:
+                raise AssertionError(f"{name}: {k} shape {list(arr.shape)}, expected "
+                                     f"{list(state_shape)}")
+            per[k] = arr if layout == 1 else arr.transpose(1, 0, 2)
+    states = []  # initial_h, initial_c per sample: (batch, D, H), or None
+    for a in (init_h, init_c):
+        if a is not None and layout == 0:
+            a = a.transpose(1, 0, 2)
+        states.append(a)
+    use_state = any(a is not None and a.any() for a in states)
+    n_state = (2 if op == "LSTM" else 1) if use_state else 0
+    has_bias = b is not None
+
+    opts = ([] if has_bias else [f"{CI}NoBias"]) + ([f"{CI}InitialState"] if use_state else [])
+    layer = f"{CI}{op}<{H}" + "".join(f", {o}" for o in opts) + ">"
+    if D == 2:
+        layer = f"{CI}Bidirectional<{layer}>"
+    if checked == "Y_h":
+        layer += f", {CI}LastStep"
+        out_shape = [H]
+    else:
+        out_shape = [T, D * H]
+    onnx_order, torch_order = GATE_NAMES[op]
+    desc = []
+    for d in range(D):
+        sfx = "_reverse" if d else ""
+        gh = f"{G}H={G * H}"
+        desc += [f"weight_ih{sfx} ({gh}, F={F}) = W[{d}]", f"weight_hh{sfx} ({gh}, H={H}) = R[{d}]"]
+        if has_bias:
+            desc += [f"bias_ih{sfx} ({gh},) = B[{d}][:{G * H}] (Wb)",
+                     f"bias_hh{sfx} ({gh},) = B[{d}][{G * H}:] (Rb)"]
+        if use_state:
+            desc += [f"h0{sfx} ({H},) = this sample's initial_h, direction {d}"]
+            if op == "LSTM":
+                desc += [f"c0{sfx} ({H},) = this sample's initial_c, direction {d} (zero if "
+                         "absent)"]
+    desc.append(f"gate blocks reordered from ONNX's {onnx_order} to PyTorch's {torch_order}")
+    dirs = [torch_direction(op, H, w[d], r[d], b[d] if has_bias else None) for d in range(D)]
+
+    cases = []
+    for s in range(batch):
+        params = []
+        for d in range(D):
+            params += dirs[d]
+            if use_state:
+                for a in states[:n_state]:
+                    params.append(np.ascontiguousarray(a[s, d]) if a is not None
+                                  else np.zeros(H, np.float32))
+        y = per[checked][s] if checked == "Y" else per["Y_h"][s, 0]
+        if tuple(out_shape) != tuple(y.shape):
+            raise AssertionError(f"{name}: output shape from the emitted net {out_shape} != "
+                                 f"ONNX's {list(y.shape)}")
+        others = {k: per[k][s] for k in ("Y_h", "Y_c") if k in per and k != checked}
+        cases.append(dict(
+            name=name if batch == 1 else f"{name}_n{s}", op=op, opset=t["opset"],
+            attrs=dict(t["attrs"]), x=np.ascontiguousarray(xs[s]), y=np.ascontiguousarray(y),
+            input_names=list(node.input), params=params, param_desc=desc, layer=layer,
+            in_shape=[T, F], out_shape=out_shape, batch=batch,
+            sample=None if batch == 1 else s,
+            rnn=dict(H=H, D=D, bias=has_bias, n_state=n_state, checked=checked,
+                     layout=layout, others=others, state_note=use_state)))
+    return cases
+
+
 def analyze(name, t):
     """Return the list of supported cases (one, or one per sample of a split batch), each a
     dict, or raise Refused(reason)."""
@@ -308,6 +549,8 @@ def analyze(name, t):
     if node is None:
         raise Refused(f"graph has {len(t['graph'].node)} nodes (one expected)")
     op = node.op_type
+    if op in RECURRENT:
+        return analyze_recurrent(name, t)
     attrs = dict(t["attrs"])
     arrays = t["arrays"]
     reasons = []
@@ -598,9 +841,141 @@ def padded(x, pb, pe, out_sp, kernel, strides, dil, value):
     return xp, real, inpad
 
 
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def torch_equations(op, x, dirs, H):
+    """PyTorch's LSTM / GRU equations (float64) on one sample x (T, F); dirs: per direction a
+    dict of weight_ih, weight_hh, bias_ih, bias_hh, h0, c0 in PyTorch's layout. Returns Y
+    (T, D*H) and the final h, c (D, H) (the reverse direction's after t = 0)."""
+    T = x.shape[0]
+    y = np.zeros((T, len(dirs) * H))
+    hs, cs = [], []
+    for d, p in enumerate(dirs):
+        h, c = p["h0"].copy(), p["c0"].copy()
+        for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
+            gx = p["weight_ih"] @ x[t] + p["bias_ih"]
+            gh = p["weight_hh"] @ h + p["bias_hh"]
+            if op == "LSTM":  # gates i, f, g, o
+                a = gx + gh
+                i, f = sigmoid(a[:H]), sigmoid(a[H:2 * H])
+                g, o = np.tanh(a[2 * H:3 * H]), sigmoid(a[3 * H:])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+            else:  # gates r, z, n; the reset gate after the recurrent product
+                rg = sigmoid(gx[:H] + gh[:H])
+                z = sigmoid(gx[H:2 * H] + gh[H:2 * H])
+                n = np.tanh(gx[2 * H:] + rg * gh[2 * H:])
+                h = (1 - z) * n + z * h
+            y[t, d * H:(d + 1) * H] = h
+        hs.append(h)
+        cs.append(c)
+    return y, np.array(hs), np.array(cs)
+
+
+def onnx_equations(op, x, w, r, b, h0, c0, peep=None, lbr=0):
+    """ONNX's LSTM / GRU equations (float64; default activations, no clip) on ONNX's tensors of
+    one sample: x (T, F), W (D, G*H, F), R (D, G*H, H), B (D, 2*G*H), h0 and c0 (D, H), P
+    (D, 3H) (LSTM), lbr = GRU's linear_before_reset. Direction 1 runs backwards in time.
+    Returns Y (T, D*H) and the final Y_h, Y_c (D, H)."""
+    D, GH, _ = w.shape
+    H = GH // len(GATE_ORDER[op])
+    T = x.shape[0]
+    y = np.zeros((T, D * H))
+    hs, cs = [], []
+    for d in range(D):
+        W, R, Wb, Rb = w[d], r[d], b[d][:GH], b[d][GH:]
+        h, c = h0[d].copy(), c0[d].copy()
+        for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
+            if op == "LSTM":  # blocks i, o, f, c; P = [Pi, Po, Pf]
+                P = peep[d] if peep is not None else np.zeros(3 * H)
+                a = W @ x[t] + R @ h + Wb + Rb
+                i = sigmoid(a[:H] + P[:H] * c)
+                f = sigmoid(a[2 * H:3 * H] + P[2 * H:] * c)
+                g = np.tanh(a[3 * H:])
+                c = f * c + i * g
+                o = sigmoid(a[H:2 * H] + P[H:2 * H] * c)
+                h = o * np.tanh(c)
+            else:  # blocks z, r, h
+                a = W @ x[t] + Wb
+                z = sigmoid(a[:H] + R[:H] @ h + Rb[:H])
+                rg = sigmoid(a[H:2 * H] + R[H:2 * H] @ h + Rb[H:2 * H])
+                if lbr:
+                    n = np.tanh(a[2 * H:] + rg * (R[2 * H:] @ h + Rb[2 * H:]))
+                else:
+                    n = np.tanh(a[2 * H:] + R[2 * H:] @ (rg * h) + Rb[2 * H:])
+                h = (1 - z) * n + z * h
+            y[t, d * H:(d + 1) * H] = h
+        hs.append(h)
+        cs.append(c)
+    return y, np.array(hs), np.array(cs)
+
+
+def recurrent_forward(c):
+    """PyTorch's equations on the emitted input and params of an LSTM / GRU case: the checked
+    output (Y, or its last step for a net ending in LastStep) and the final states."""
+    op, info = c["op"], c["rnn"]
+    H, D = info["H"], info["D"]
+    GH = len(GATE_ORDER[op]) * H
+    per_dir = 2 + (2 if info["bias"] else 0) + info["n_state"]
+    ps = [a.astype(np.float64) for a in c["params"]]
+    assert len(ps) == per_dir * D, c["name"]
+    dirs = []
+    for d in range(D):
+        q = ps[d * per_dir:(d + 1) * per_dir]
+        p = dict(weight_ih=q[0], weight_hh=q[1], bias_ih=np.zeros(GH), bias_hh=np.zeros(GH),
+                 h0=np.zeros(H), c0=np.zeros(H))
+        k = 2
+        if info["bias"]:
+            p["bias_ih"], p["bias_hh"] = q[2], q[3]
+            k = 4
+        if info["n_state"] >= 1:
+            p["h0"] = q[k]
+        if info["n_state"] == 2:
+            p["c0"] = q[k + 1]
+        dirs.append(p)
+    y, hT, cT = torch_equations(op, c["x"].astype(np.float64), dirs, H)
+    return (y if info["checked"] == "Y" else y[-1]), {"Y_h": hT, "Y_c": cT}
+
+
+def conversion_self_test():
+    """ONNX's equations on ONNX's tensors against PyTorch's on the converted tensors, on seeded
+    pseudo-random data with several steps, both directions, biases and initial states (ONNX's
+    LSTM node tests have one time step, zero initial states and constant weights: neither the
+    gate order nor R reaches their outputs). Returns the largest difference."""
+    rng = np.random.default_rng(2024)
+    worst = 0.0
+    T, F, H = 5, 3, 4
+    for op in ("LSTM", "GRU"):
+        GH = len(GATE_ORDER[op]) * H
+        for D in (1, 2):
+            w = rng.uniform(-1, 1, (D, GH, F))
+            r = rng.uniform(-1, 1, (D, GH, H))
+            b = rng.uniform(-1, 1, (D, 2 * GH))
+            h0 = rng.uniform(-1, 1, (D, H))
+            c0 = rng.uniform(-1, 1, (D, H)) if op == "LSTM" else np.zeros((D, H))
+            x = rng.uniform(-2, 2, (T, F))
+            ref = onnx_equations(op, x, w, r, b, h0, c0, lbr=1)
+            dirs = []
+            for d in range(D):
+                wi, wh, bi, bh = torch_direction(op, H, w[d], r[d], b[d])
+                dirs.append(dict(weight_ih=wi, weight_hh=wh, bias_ih=bi, bias_hh=bh, h0=h0[d],
+                                 c0=c0[d]))
+            got = torch_equations(op, x, dirs, H)
+            err = max(float(np.abs(g - e).max()) for g, e in zip(got, ref))
+            if err > 1e-9:
+                raise AssertionError(f"{op} weight conversion ({D} direction(s)): PyTorch's "
+                                     f"equations differ from ONNX's by {err}")
+            worst = max(worst, err)
+    return worst
+
+
 def numpy_forward(c):
     x = c["x"].astype(np.float64)
     op = c["op"]
+    if op in RECURRENT:
+        return recurrent_forward(c)[0]
     out_sp = c["out_shape"][1:]
     if op == "Conv":
         w = c["w"].astype(np.float64)
@@ -678,15 +1053,21 @@ def numpy_forward(c):
 
 
 def verify(c):
-    ref = numpy_forward(c)
-    exp = c["y"].astype(np.float64)
-    assert ref.shape == exp.shape, (c["name"], ref.shape, exp.shape)
-    err = np.abs(ref - exp)
-    bad = err > ATOL + RTOL * np.abs(exp)
-    if bad.any():
-        raise AssertionError(f"{c['name']}: numpy recomputation differs from ONNX's expected "
-                             f"in {int(bad.sum())} of {exp.size} values, max error {err.max()}")
-    c["max_err"] = float(err.max())
+    pairs = [("", numpy_forward(c), c["y"])]
+    if c["op"] in RECURRENT:  # ONNX's other outputs must follow from the same run
+        _, final = recurrent_forward(c)
+        pairs += [(f" ({k})", final[k], v) for k, v in c["rnn"]["others"].items()]
+    c["max_err"] = 0.0
+    for what, ref, exp in pairs:
+        exp = exp.astype(np.float64)
+        assert ref.shape == exp.shape, (c["name"], what, ref.shape, exp.shape)
+        err = np.abs(ref - exp)
+        bad = err > ATOL + RTOL * np.abs(exp)
+        if bad.any():
+            raise AssertionError(f"{c['name']}: numpy recomputation differs from ONNX's expected"
+                                 f"{what} in {int(bad.sum())} of {exp.size} values, max error "
+                                 f"{err.max()}")
+        c["max_err"] = max(c["max_err"], float(err.max()))
 
 
 # ----------------------------------------------------------------------------- emitting
@@ -701,11 +1082,29 @@ def case_text(c):
            f"//   attributes as read: {attr_text(c['attrs'])}",
            f"//   input {shape_str(c['in_shape'])} -> output {shape_str(c['out_shape'])}"
            + batch_note]
-    if c["sample"] is not None:
+    if c["sample"] is not None and c["op"] in RECURRENT:
+        base = n[:-len(f"_n{c['sample']}")]
+        same = ("its own initial state among the params" if c["rnn"]["state_note"]
+                else "the params are the same for every sample")
+        out.append(f"//   sample {c['sample']} of ONNX's batch of {c['batch']} in {base} (the "
+                   f"{c['op']} runs each sample on its own): its input and expected output; "
+                   + same)
+    elif c["sample"] is not None:
         base = n[:-len(f"_n{c['sample']}")]
         out.append(f"//   sample {c['sample']} of ONNX's batch of {c['batch']} in {base} (inference "
                    "mode normalizes each sample on its own): its input and expected output; "
                    "the params are the same for every sample")
+    if c["op"] in RECURRENT:
+        info = c["rnn"]
+        if info["checked"] == "Y":
+            what = "Y, every time step" + (
+                " (forward direction in [0, H), reverse in [H, 2H))" if info["D"] == 2 else "")
+        else:
+            what = "Y_h, the last hidden state (= Y at the last step), through ctinfer::LastStep"
+        out.append(f"//   expected output: {what}; layout={info['layout']}")
+        if info["others"]:
+            out.append("//   also reproduced by the generator's check: "
+                       + ", ".join(info["others"]))
     if c["op"] == "ConvTranspose":
         how = f" ({c['pads_how']})" if c["pads_how"] else ""
         out.append(f"//   explicit pads [begins..., ends...]: {c['pb'] + c['pe']}{how}")
@@ -774,6 +1173,10 @@ def header_text(cases, version):
         "// BatchNormalization tests with a batch of N > 1 (inference mode: every sample is",
         "// normalized on its own) are split into NAME_n0 ... NAME_n<N-1>, one case per sample",
         "// (that sample's input and expected output; the same params).",
+        "// LSTM / GRU tests (each sample runs on its own) are split the same way. Their params are",
+        "// PyTorch's tensors converted from ONNX's W, R, B (gate blocks reordered, B split into",
+        "// bias_ih and bias_hh); a net whose test only has the Y_h output ends with",
+        "// ctinfer::LastStep.",
         "// This header assumes ctinfer is already included (it names ctinfer:: types).",
         "// Refused tests and why: docs/onnx-conformance.md.",
         f"#ifndef {guard}",
@@ -796,6 +1199,10 @@ def header_text(cases, version):
     parts.append("")
     parts.append(xmacro("CTINFER_ONNX_NODE_CASES_NP", [c for c in cases if not c["params"]]))
     parts.append("")
+    parts.append("// The LSTM / GRU cases with one direction: their nets also run frame by frame.")
+    parts.append(xmacro("CTINFER_ONNX_NODE_CASES_STREAM",
+                        [c for c in cases if c["op"] in RECURRENT and c["rnn"]["D"] == 1]))
+    parts.append("")
     parts.append(f"#endif  // {guard}")
     return "\n".join(parts) + "\n"
 
@@ -814,19 +1221,22 @@ def doc_text(rows, version):
         "",
         f"`{SCRIPT}` reads every node test of the operators ctinfer has or plans",
         "(Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool,",
-        "BatchNormalization; `test_convinteger*` excluded) and writes `tests/fixtures/onnx_node.hpp`:",
+        "BatchNormalization, LSTM, GRU, and RNN, which is refused; `test_convinteger*` excluded)",
+        "and writes `tests/fixtures/onnx_node.hpp`:",
         "for each supported test its input and parameters without the batch axis, ONNX's expected",
         "output, and the one-layer ctinfer network with the attributes translated (explicit pads",
         "computed from `auto_pad` by ONNX's rule, strides always written for pooling because",
         "ONNX's default stride is 1). Before writing, the script checks that the output shape",
         "implied by the emitted options is ONNX's and that a plain numpy implementation of the",
-        "emitted layer (for ConvTranspose the scatter form) reproduces ONNX's output within",
-        "1e-5 absolute + 1e-5 relative. Regenerate with",
+        "emitted layer (for ConvTranspose the scatter form; for LSTM and GRU PyTorch's equations",
+        "on the converted weights) reproduces ONNX's output within 1e-5 absolute + 1e-5 relative.",
+        "Regenerate with",
         "",
         "    " + REGEN,
         "",
         "`tests/test_onnx_node.cpp` runs every supported case on every SIMD target and compares",
-        "the float output to ONNX's expected output with tolerance 1e-5 absolute + 1e-5 relative.",
+        "the float output to ONNX's expected output with tolerance 1e-5 absolute + 1e-5 relative;",
+        "the one-direction LSTM / GRU cases also run frame by frame (`Model::step`, `process`).",
         "",
         "ONNX's Conv and ConvTranspose node tests use all-ones weights (except",
         "`test_convtranspose_dilations`), so they check padding, strides and the output shape",
@@ -848,6 +1258,30 @@ def doc_text(rows, version):
         "full result) equals that much more output padding and is emitted as `OutputPad`; a",
         "negative begin pad, or an output padding not below the stride or the dilation (ctinfer's",
         "`OutputPad` limit), is refused.",
+        "",
+        "LSTM and GRU: ctinfer's layers are PyTorch's, which compute ONNX's equations when the",
+        "direction is forward (or bidirectional: `ci::Bidirectional`), the activations are the",
+        "defaults (LSTM Sigmoid, Tanh, Tanh; GRU Sigmoid, Tanh) without `activation_alpha` /",
+        "`activation_beta`, there is no `clip`, LSTM's `input_forget` is 0 and its peepholes `P`",
+        "are absent or zero, GRU's `linear_before_reset` is 1 (ONNX's default 0 applies the reset",
+        "gate before the recurrent product: another formula), and `sequence_lens` is absent or",
+        "the full length for every sample. Anything else is refused. `layout=1` (batch-major) is",
+        "read as such. Each sample runs on its own, so a batch of N is split into N cases",
+        "`NAME_n0` ... `NAME_n<N-1>`. Zero or absent `initial_h` / `initial_c` is ctinfer's",
+        "default; a non-zero one becomes `ci::InitialState` with that sample's h0 (and c0) in its",
+        "params. ONNX's W [dir][G*H][F] and R [dir][G*H][H] become PyTorch's `weight_ih` and",
+        "`weight_hh` with the gate blocks reordered (LSTM: ONNX i, o, f, c -> PyTorch i, f, g, o;",
+        "GRU: ONNX z, r, h -> PyTorch r, z, n), B [dir][2*G*H] = (Wb, Rb) becomes `bias_ih`,",
+        "`bias_hh` (reordered alike; B absent: `ci::NoBias`). The checked output is Y (every time",
+        "step; forward in [0, H), reverse in [H, 2H)) when the test has it, else Y_h through a",
+        "net ending in `ci::LastStep` (forward only: there Y_h is Y's last step); the script also",
+        "reproduces the test's other outputs. ONNX's LSTM node tests have one time step, zero",
+        "initial states and constant weights (every entry of W, and of R, the same value; Wb",
+        "constant, Rb zero), so they check the cell's equations, the bias and the output",
+        "selection but neither the gate order nor the recurrent weights. The script therefore",
+        "also checks the conversion itself: on seeded pseudo-random data (5 steps, one and two",
+        "directions, biases, initial states) ONNX's equations on ONNX's tensors and PyTorch's on",
+        "the converted ones agree within 1e-9.",
         "",
         "| op | tests checked | tests refused | fixture cases |",
         "|---|---:|---:|---:|",
@@ -882,6 +1316,8 @@ def main(argv):
                    and os.path.isdir(os.path.join(DATA, n)))
     if not names:
         raise RuntimeError(f"no node tests found under {DATA}")
+    conv_err = conversion_self_test()
+    print(f"LSTM / GRU weight conversion on pseudo-random data: max difference {conv_err:.1e}")
     cases, rows = [], []
     for name in names:
         t = read_test(name)
@@ -905,6 +1341,9 @@ def main(argv):
                 notes += f"; OutputPad {c['out_pad']}"
         elif "pb" in c and c["auto_pad"] not in ("", "NOTSET"):
             notes += f"; pads {c['pb'] + c['pe']}"
+        if c["op"] in RECURRENT:
+            notes += f"; net `{c['layer'].replace(CI, 'ci::')}`, checks " + (
+                "Y" if c["rnn"]["checked"] == "Y" else "Y_h (after `ci::LastStep`)")
         if len(cs) > 1:
             notes += (f"; batch {c['batch']} split per sample: "
                       + ", ".join(f"`{x['name']}`" for x in cs))

@@ -12,6 +12,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 #include <hwy/highway.h>
@@ -23,9 +24,12 @@
 #include "ctinfer/kernels/gate-inl.h"
 #include "ctinfer/kernels/pool-inl.h"
 #include "ctinfer/kernels/program.hpp"
+#include "ctinfer/kernels/recurrent-inl.h"
+#include "ctinfer/kernels/reorder-inl.h"
 #include "ctinfer/kernels/resample-inl.h"
 #include "ctinfer/kernels/softmax-inl.h"
 #include "ctinfer/kernels/steps.hpp"
+#include "ctinfer/kernels/stream_conv-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctinfer {
@@ -39,6 +43,8 @@ struct buffers {
   const T* in;
   T* out;
   T* workspace;
+  T* state;                   // a stream's State values (null for whole sequences)
+  std::uint32_t* positions;   // its ring positions
   HWY_INLINE const T* source(kernels::location l) const {
     return (l.where == kernels::buffer::input    ? in
             : l.where == kernels::buffer::output ? out
@@ -101,6 +107,14 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
     resample<step, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::glu || st.kind == kernels::step_kind::gated_tanh) {
     gate<st.rows, st.cols, st.kind == kernels::step_kind::gated_tanh, Epilogue>(src, dst, packed, add);
+  } else if constexpr (st.kind == kernels::step_kind::lstm || st.kind == kernels::step_kind::gru) {
+    recurrent<step>(packed + st.weight_offset, src, dst, b.destination(st.scratch),
+                    st.stateful ? b.state + st.state_offset : nullptr);
+  } else if constexpr (st.kind == kernels::step_kind::stream_conv) {
+    stream_conv<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add,
+                                b.destination(st.scratch), b.state, b.positions);
+  } else if constexpr (st.kind == kernels::step_kind::transpose) {
+    transpose<st.rows, st.cols>(src, dst);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||
                        st.kind == kernels::step_kind::log_softmax) {
     softmax<st.rows, st.cols, st.kind == kernels::step_kind::log_softmax>(src, dst);
@@ -111,11 +125,13 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
 
 }  // namespace execute_detail
 
-// Run `program` on one input. `workspace` holds Plan.workspace_size elements.
+// Run `program` on one input. `workspace` holds Plan.workspace_size elements; a streaming
+// program also reads and writes a State's values and ring positions.
 template <class T, const auto& Plan, class... Epilogues>
 HWY_INLINE void execute(kernels::program<T, Plan, Epilogues...>, const T* HWY_RESTRICT packed,
-                        const T* in, T* out, T* workspace) {
-  const execute_detail::buffers<T> b{in, out, workspace};
+                        const T* in, T* out, T* workspace, T* state = nullptr,
+                        std::uint32_t* positions = nullptr) {
+  const execute_detail::buffers<T> b{in, out, workspace, state, positions};
   [&]<std::size_t... S>(std::index_sequence<S...>) {
     (execute_detail::run_step<T, Plan, S, Epilogues>(packed, b), ...);
   }(std::index_sequence_for<Epilogues...>{});
@@ -123,16 +139,18 @@ HWY_INLINE void execute(kernels::program<T, Plan, Epilogues...>, const T* HWY_RE
 
 // Runs `Program` on this target; the entry that runtime dispatch tables point to.
 template <class Program, class T>
-HWY_NOINLINE void run_program(const T* packed, const T* in, T* out, T* workspace) {
-  execute(Program{}, packed, in, out, workspace);
+HWY_NOINLINE void run_program(const T* packed, const T* in, T* out, T* workspace, T* state,
+                              std::uint32_t* positions) {
+  execute(Program{}, packed, in, out, workspace, state, positions);
 }
 
 // A Model dispatch policy that runs on this target (used by the runtime-dispatch unit and
 // by tests that hold every target to the reference): ci::Model<Net, N_AVX2::target_dispatch>.
 struct target_dispatch {
   template <class Net, class Program, class T>
-  static void run(const T* packed, const T* in, T* out, T* workspace) {
-    execute(Program{}, packed, in, out, workspace);
+  static void run(const T* packed, const T* in, T* out, T* workspace, T* state = nullptr,
+                  std::uint32_t* positions = nullptr) {
+    execute(Program{}, packed, in, out, workspace, state, positions);
   }
 };
 
@@ -148,8 +166,8 @@ namespace ctinfer::detail {
 template <class Program>
 struct static_target_executor {
   template <class T>
-  static void run(const T* packed, const T* in, T* out, T* workspace) {
-    HWY_STATIC_DISPATCH(execute)(Program{}, packed, in, out, workspace);
+  static void run(const T* packed, const T* in, T* out, T* workspace, T* state, std::uint32_t* positions) {
+    HWY_STATIC_DISPATCH(execute)(Program{}, packed, in, out, workspace, state, positions);
   }
 };
 }  // namespace ctinfer::detail

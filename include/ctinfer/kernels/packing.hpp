@@ -53,6 +53,36 @@ constexpr std::size_t packed_conv_bias_size(std::size_t groups, std::size_t outp
   return round_up(groups * padded_outputs<T>(outputs_per_group), packed_alignment<T>);
 }
 
+// One direction of an LSTM (gates = 4) or GRU (gates = 3) with H hidden units and F input
+// features, packed: the input weights as a Dense weight (gates*H, F) and their bias, the
+// hidden weights as a Dense weight (gates*H, H) and their bias, then the initial h and c.
+// Gate rows keep PyTorch's order (LSTM i, f, g, o; GRU r, z, n). The input bias holds every
+// bias the input product can take (LSTM: b_ih + b_hh; GRU: b_ih, plus b_hh for r and z); the
+// hidden bias only what must stay apart (GRU: b_hn, scaled by the reset gate).
+struct recurrent_layout {
+  std::size_t w_ih = 0, bias_x = 0, w_hh = 0, bias_h = 0, h0 = 0, c0 = 0, size = 0;
+};
+template <class T>
+constexpr recurrent_layout recurrent_packing(std::size_t gates, std::size_t hidden, std::size_t features) {
+  const std::size_t gh = gates * hidden;
+  recurrent_layout l;
+  l.bias_x = packed_weight_size<T>(gh, features);
+  l.w_hh = l.bias_x + packed_conv_bias_size<T>(1, gh);
+  l.bias_h = l.w_hh + packed_weight_size<T>(gh, hidden);
+  l.h0 = l.bias_h + packed_conv_bias_size<T>(1, gh);
+  l.c0 = l.h0 + round_up(hidden, packed_alignment<T>);
+  l.size = l.c0 + round_up(hidden, packed_alignment<T>);
+  return l;
+}
+
+// Scratch of one recurrent step over `time` steps: every input product, the hidden product,
+// and h and c when they are not in a State (kernels/recurrent-inl.h).
+template <class T>
+constexpr std::size_t recurrent_scratch_size(std::size_t time, std::size_t gates, std::size_t hidden) {
+  constexpr std::size_t a = packed_alignment<T>;
+  return round_up(time * gates * hidden, a) + round_up(gates * hidden, a) + 2 * round_up(hidden, a);
+}
+
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
 // copy serves every layer of a network.
 // scale[o], if given, multiplies output o's weights (a folded BatchNorm).

@@ -36,6 +36,11 @@ enum class step_kind {
   zero_pad,     // copy into a zero border of the window's pads, then the epilogue
   glu,          // y = a * sigmoid(b) for the halves a, b of the channel axis, then the epilogue
   gated_tanh,   // y = tanh(a) * sigmoid(b)
+  lstm,         // one direction of an LSTM over (rows = T, k = F) to (T, cols = H); no epilogue
+  gru,          // the same for a GRU
+  transpose,    // y(cols, rows) = x(rows, cols)^T; no epilogue
+  stream_conv,  // one frame of a causal Conv1D: the taps gathered from a history ring in the
+                // State (k = kernel * channels of them), then a batch-1 GEMV, then the epilogue
 };
 
 // Steps over (C, H, W) tensors (conv and pooling) read and write either PyTorch's
@@ -48,6 +53,13 @@ constexpr bool is_window_step(step_kind k) {
          k == step_kind::upsample || k == step_kind::zero_pad;
 }
 
+// Where a recurrent step writes h_t: y[t * y_stride + y_offset + j] (a Bidirectional layer's
+// two directions share one (T, 2H) output), and in which time order it runs.
+struct recurrent_output {
+  bool reverse = false;
+  std::size_t y_stride = 0, y_offset = 0;
+};
+
 struct step {
   step_kind kind = step_kind::copy;
   std::size_t rows = 0, k = 0, cols = 0;
@@ -57,12 +69,26 @@ struct step {
   std::size_t first_op = 0, op_count = 0;  // epilogue: ops [first_op, first_op + op_count)
   window_geometry window{};                 // window steps only
   bool src_channels_last = false, dst_channels_last = false;
+  bool channels_in_columns = false;  // an elementwise or gate step over one (C, 1) frame, as (1, C)
   // A Residual's add, fused into the store: the tensor at `addend` (same layout and indices
   // as the output) is added after the first `add_at` ops of the epilogue.
   bool has_addend = false;
   location addend{};
   std::size_t add_at = 0;
+  recurrent_output rnn{};      // lstm, gru
+  location scratch{};          // lstm, gru, stream_conv: the workspace they compute in
+  // Streaming (Model::step): where the step's carried values are in the State (h and c; a
+  // causal convolution's ring of past frames) and, for a ring, which position counter is its.
+  bool stateful = false;
+  std::size_t state_offset = 0, state_size = 0, position = 0;
 };
+
+// Whether a step's kernel applies an epilogue (the layers fused into its store, a Residual's
+// add); the others write plain values, and what follows them becomes a step of its own.
+constexpr bool takes_epilogue(step_kind k) {
+  return k != step_kind::softmax && k != step_kind::log_softmax && k != step_kind::copy && k != step_kind::lstm &&
+         k != step_kind::gru && k != step_kind::transpose;
+}
 
 // A step as a type, for kernels that take the whole description at compile time.
 template <const auto& Plan, std::size_t S>

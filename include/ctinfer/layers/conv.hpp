@@ -45,6 +45,11 @@ struct conv_same_padding_needs_stride_1 {
   static constexpr bool ok = Layer::same_padding_ok;
   static_assert(ok, "ctinfer: PadSame (padding='same') needs stride 1, as in PyTorch");
 };
+template <std::size_t LayerIndex, class Layer, class InputShape>
+struct conv_causal_needs_1d_and_stride_1 {
+  static constexpr bool ok = Layer::causal_ok;
+  static_assert(ok, "ctinfer: Causal is an option of Conv1D with stride 1 (output t reads inputs up to t)");
+};
 }  // namespace rule
 
 template <class T, std::size_t Out, std::size_t PerOutput, bool HasBias>
@@ -93,6 +98,17 @@ struct conv_layer {
     }
   }();
 
+  static constexpr bool causal = option_t<option::kind::pad, Opts...>::form == pad_form::causal;
+  static constexpr bool causal_ok = [] {
+    if constexpr (!causal) {
+      return true;
+    } else {
+      for (std::size_t v : option_t<option::kind::stride, Opts...>::values)
+        if (v != 1) return false;
+      return Dims == 1;
+    }
+  }();
+
   template <AShape In>
   static constexpr window_geometry geometry = make_geometry<Dims, In, Out, false, Opts...>();
   template <AShape In>
@@ -106,6 +122,7 @@ struct conv_layer {
           rule::window_needs_a_kernel<I, Self, In>,
           rule::window_option_values_fit_the_axes<I, Self, In>,
           rule::conv_same_padding_needs_stride_1<I, Self, In>,
+          rule::conv_causal_needs_1d_and_stride_1<I, Self, In>,
           rule::window_needs_channels_first_input<I, Self, In>,
           rule::conv_channels_divisible_by_groups<I, Self, In>,
           rule::window_fits_the_padded_input<I, Self, In>>();

@@ -72,7 +72,8 @@ struct conv_transpose_layer {
                                             option::kind::dilation, option::kind::groups, option::kind::bias,
                                             option::kind::output_pad>,
                                Opts...>() &&
-      option_t<option::kind::pad, Opts...>::form != pad_form::same;
+      option_t<option::kind::pad, Opts...>::form != pad_form::same &&
+      option_t<option::kind::pad, Opts...>::form != pad_form::causal;
   static constexpr bool kernel_ok = kernel_given<Dims, Opts...>();
   static constexpr bool values_ok = option_values_fit<Dims, Opts...>();
   static constexpr std::array<std::size_t, Dims> output_pad =

@@ -32,6 +32,8 @@ enum class layer_kind {
   gate,         // first half of the channels times a gate of the second half (GLU)
   resample,     // spatial copies without arithmetic: Upsample (nearest), ZeroPad
   block,        // a marker of a Residual or Concat block (begin, next branch, end)
+  recurrent,    // LSTM, GRU (and Bidirectional) over a (T, F) sequence; carries state when streaming
+  reorder,      // values moved without arithmetic: Transpose, LastStep
 };
 
 template <class L>

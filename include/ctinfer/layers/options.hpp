@@ -7,6 +7,7 @@
 //   ci::Conv2D<8, ci::Kernel<3, 5>, ci::Stride<1, 2>, ci::Pad<1, 2>, ci::Groups<2>, ci::NoBias>
 //   ci::Conv1D<4, ci::Kernel<3>, ci::Pads<2, 0>>              // explicit begin/end pads
 //   ci::Conv2D<4, ci::Kernel<3>, ci::PadSame>                 // padding='same' (stride 1)
+//   ci::Conv1D<8, ci::Kernel<3>, ci::Dilation<4>, ci::Causal> // left pad (3-1)*4: output t sees inputs <= t
 //   ci::MaxPool2D<ci::Kernel<3>, ci::Stride<2>, ci::Pad<1>, ci::CeilMode>
 //   ci::AvgPool2D<ci::Kernel<3>, ci::Pad<1>, ci::ExcludePad>  // count_include_pad=False
 //
@@ -22,7 +23,7 @@ namespace ctinfer {
 
 namespace option {
 // What kind of option a tag is; each kind may be given once per layer.
-enum class kind { kernel, stride, pad, dilation, groups, bias, ceil_mode, exclude_pad, output_pad };
+enum class kind { kernel, stride, pad, dilation, groups, bias, ceil_mode, exclude_pad, output_pad, initial_state };
 }  // namespace option
 
 namespace detail {
@@ -47,7 +48,9 @@ template <std::size_t... P>
 struct OutputPad : detail::valued_option<option::kind::output_pad, P...> {};
 
 // Padding: symmetric (Pad), explicit begins then ends (Pads), or PyTorch's padding='same'.
-enum class pad_form { symmetric, begin_end, same };
+// Causal (Conv1D, stride 1): (kernel - 1) * dilation zeros before the signal and none after,
+// so output t depends on inputs up to t - what streaming (Model::step) needs.
+enum class pad_form { symmetric, begin_end, same, causal };
 template <std::size_t... P>
 struct Pad : detail::valued_option<option::kind::pad, P...> {
   static constexpr pad_form form = pad_form::symmetric;
@@ -59,9 +62,15 @@ struct Pads : detail::valued_option<option::kind::pad, P...> {
 struct PadSame : detail::valued_option<option::kind::pad> {
   static constexpr pad_form form = pad_form::same;
 };
+struct Causal : detail::valued_option<option::kind::pad> {
+  static constexpr pad_form form = pad_form::causal;
+};
 
 struct NoBias : detail::valued_option<option::kind::bias> {};
 struct CeilMode : detail::valued_option<option::kind::ceil_mode> {};
+// LSTM/GRU: the initial hidden (and cell) state is a parameter (learned, or set by the user)
+// rather than zero.
+struct InitialState : detail::valued_option<option::kind::initial_state> {};
 struct ExcludePad : detail::valued_option<option::kind::exclude_pad> {};
 
 template <class O>

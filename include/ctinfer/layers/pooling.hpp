@@ -58,7 +58,8 @@ struct pool_layer {
                              option_kinds<option::kind::kernel, option::kind::stride, option::kind::pad,
                                           option::kind::ceil_mode, option::kind::exclude_pad>>,
           Opts...>() &&
-      option_t<option::kind::pad, Opts...>::form != pad_form::same;
+      option_t<option::kind::pad, Opts...>::form != pad_form::same &&
+      option_t<option::kind::pad, Opts...>::form != pad_form::causal;
   static constexpr bool kernel_ok = kernel_given<Dims, Opts...>();
   static constexpr bool values_ok = option_values_fit<Dims, Opts...>();
 

@@ -40,7 +40,8 @@ struct ZeroPad {
   using pad_option = std::conditional_t<Option<PadOption>, PadOption, detail::no_option>;
   static constexpr bool option_ok = [] {
     if constexpr (Option<PadOption>)
-      return PadOption::ctinfer_option == option::kind::pad && PadOption::form != pad_form::same;
+      return PadOption::ctinfer_option == option::kind::pad && PadOption::form != pad_form::same &&
+             PadOption::form != pad_form::causal;
     else
       return false;
   }();

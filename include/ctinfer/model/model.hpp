@@ -13,7 +13,9 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include <hwy/highway.h>
 
@@ -24,6 +26,7 @@
 #include "ctinfer/model/plan.hpp"
 #include "ctinfer/model/program.hpp"
 #include "ctinfer/model/shapes.hpp"
+#include "ctinfer/model/stream.hpp"
 
 namespace ctinfer {
 
@@ -35,8 +38,9 @@ struct static_target_executor;  // defined by kernels/execute-inl.h for the stat
 // Runs programs with the SIMD target chosen at compile time (the one -march selects).
 struct static_dispatch {
   template <class Net, class Program, class T>
-  static void run(const T* packed, const T* in, T* out, T* workspace) {
-    detail::static_target_executor<Program>::run(packed, in, out, workspace);
+  static void run(const T* packed, const T* in, T* out, T* workspace, T* state = nullptr,
+                  std::uint32_t* positions = nullptr) {
+    detail::static_target_executor<Program>::run(packed, in, out, workspace, state, positions);
   }
 };
 
@@ -48,10 +52,16 @@ struct dispatched_network {
   using T = element_t<Net>;
   static void run(const T* packed, const T* in, T* out, T* workspace);  // defined in that unit
 };
+// (Streaming - Model::step - runs on the static target: the dispatch unit compiles the
+// whole-sequence program only.)
 struct runtime_dispatch {
   template <class Net, class Program, class T>
-  static void run(const T* packed, const T* in, T* out, T* workspace) {
-    dispatched_network<Net>::run(packed, in, out, workspace);
+  static void run(const T* packed, const T* in, T* out, T* workspace, T* state = nullptr,
+                  std::uint32_t* positions = nullptr) {
+    if constexpr (std::is_same_v<Program, program_t<Net>>)
+      dispatched_network<Net>::run(packed, in, out, workspace);
+    else
+      detail::static_target_executor<Program>::run(packed, in, out, workspace, state, positions);
   }
 };
 
@@ -103,6 +113,42 @@ class Model {
           .append(" and ")
           .append(y.size());
     run(x.data(), y.data(), workspace_.data());
+    return {};
+  }
+
+  // Streaming (model/stream.hpp): one frame in, one frame out, the stream's state in `state`.
+  // Pre: every layer streams (a static_assert names the first that cannot). Post: the outputs
+  // of frames 0..t equal rows 0..t of forward() on the sequence; never allocates, locks,
+  // throws or calls the system. const: many States may share one Model.
+  static constexpr std::size_t frame_input_size = detail::frame_sizes<Net>::input;
+  static constexpr std::size_t frame_output_size = detail::frame_sizes<Net>::output;
+
+  void step(State<Net>& state, std::span<const element_type, frame_input_size> x,
+            std::span<element_type, frame_output_size> y) const noexcept {
+    if constexpr (State<Net>::streamable) {  // (else State<Net> reported which layer cannot stream)
+      if (!state.started) start(state);
+      Dispatch::template run<Net, program_t<frame_network_t<Net>>>(packed_.data(), x.data(), y.data(),
+                                                                   state.workspace.data(), state.values.data(),
+                                                                   state.positions.data());
+    }
+  }
+
+  // Frames x[n * frame_input_size ...] to y[n * frame_output_size ...], n = 0..N-1, in order.
+  // An error value, and nothing computed, if the sizes are not whole and equal frame counts.
+  status process(State<Net>& state, std::span<const element_type> x, std::span<element_type> y) const noexcept {
+    const std::size_t frames = x.size() / frame_input_size;
+    if (x.size() % frame_input_size != 0 || y.size() != frames * frame_output_size)
+      return status::error("Model::process: expected whole frames of ")
+          .append(frame_input_size)
+          .append(" inputs and as many frames of ")
+          .append(frame_output_size)
+          .append(" outputs, got ")
+          .append(x.size())
+          .append(" and ")
+          .append(y.size());
+    for (std::size_t n = 0; n < frames; ++n)
+      step(state, std::span<const element_type, frame_input_size>(x.data() + n * frame_input_size, frame_input_size),
+           std::span<element_type, frame_output_size>(y.data() + n * frame_output_size, frame_output_size));
     return {};
   }
 
@@ -181,6 +227,15 @@ class Model {
         for (std::size_t o = 0; o < oc; ++o)
           bias[o / ocg * padded + o % ocg] = bias_value<L>(p, o, scale[o], shift[o]);
       }
+    } else if constexpr (L::kind == layer_kind::recurrent) {
+      const auto& p = layer_params<I, Net>(params);
+      using Cell = typename detail::recurrent_cell_of<L>::type;
+      if constexpr (L::directions == 2) {
+        pack_direction<Cell, In>(p.forward, packed_.data() + at);
+        pack_direction<Cell, In>(p.reverse, packed_.data() + at + detail::packed_direction_size<element_type>(detail::network_plan_of<Net>::layers[I]));
+      } else {
+        pack_direction<Cell, In>(p, packed_.data() + at);
+      }
     } else if constexpr (L::kind == layer_kind::elementwise) {
       if constexpr (L::op == unary_op::prelu) {
         const auto& p = layer_params<I, Net>(params);
@@ -196,6 +251,50 @@ class Model {
           }
         }
       }
+    }
+  }
+
+  // One direction of an LSTM or GRU, as kernels/recurrent-inl.h reads it (recurrent_packing).
+  template <class Cell, class In, class P>
+  static constexpr void pack_direction(const P& p, element_type* out) {
+    constexpr std::size_t H = Cell::hidden, F = In::last, G = Cell::gates, GH = G * H;
+    constexpr kernels::recurrent_layout l = kernels::recurrent_packing<element_type>(G, H, F);
+    kernels::pack_dense_weight(p.weight_ih.data(), GH, F, out + l.w_ih);
+    kernels::pack_dense_weight(p.weight_hh.data(), GH, H, out + l.w_hh);
+    for (std::size_t o = 0; o < GH; ++o) {
+      // LSTM: every bias joins the input product; GRU: all but b_hn (scaled by the reset gate).
+      const bool apart = Cell::cell == rnn_cell::gru && o >= 2 * H;
+      const double bx = static_cast<double>(p.bias_ih[o]) + (apart ? 0.0 : static_cast<double>(p.bias_hh[o]));
+      out[l.bias_x + o] = static_cast<element_type>(bx);
+      out[l.bias_h + o] = apart ? p.bias_hh[o] : element_type(0);
+    }
+    for (std::size_t j = 0; j < H; ++j) {
+      out[l.h0 + j] = p.h0[j];
+      out[l.c0 + j] = p.c0[j];
+    }
+  }
+
+  // A new stream's state: zeros, then the packed initial h and c of recurrent layers.
+  void start(State<Net>& state) const noexcept {
+    constexpr auto& fp = plan_v<frame_network_t<Net>>;
+    [&]<std::size_t... S>(std::index_sequence<S...>) {
+      ((fp.steps[S].stateful && (fp.steps[S].kind == kernels::step_kind::lstm || fp.steps[S].kind == kernels::step_kind::gru)
+            ? load_initial_state<S>(state)
+            : void()),
+       ...);
+    }(std::make_index_sequence<fp.step_count>{});
+    state.started = true;
+  }
+  template <std::size_t S>
+  void load_initial_state(State<Net>& state) const noexcept {
+    constexpr kernels::step st = plan_v<frame_network_t<Net>>.steps[S];
+    constexpr bool lstm = st.kind == kernels::step_kind::lstm;
+    constexpr kernels::recurrent_layout l = kernels::recurrent_packing<element_type>(lstm ? 4 : 3, st.cols, st.k);
+    element_type* h = state.values.data() + st.state_offset;
+    element_type* c = h + kernels::round_up(st.cols, kernels::packed_alignment<element_type>);
+    for (std::size_t j = 0; j < st.cols; ++j) {
+      h[j] = packed_[st.weight_offset + l.h0 + j];
+      c[j] = packed_[st.weight_offset + l.c0 + j];
     }
   }
 

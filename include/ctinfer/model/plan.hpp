@@ -31,7 +31,7 @@ namespace detail {
 
 template <std::size_t N>
 struct network_plan {
-  static constexpr std::size_t max_steps = N + 1;
+  static constexpr std::size_t max_steps = fusion_result<N>::max_steps;
   static constexpr std::size_t npos = no_index;
   std::array<kernels::step, max_steps> steps{};
   std::array<std::size_t, max_steps> step_layer{};  // the layer that opened each step
@@ -48,6 +48,10 @@ struct network_plan {
   std::size_t workspace_size = 0;
   // Sum of every intermediate activation, for comparison with workspace_size.
   std::size_t activations_size = 0;
+  // Streaming plans: the values a stream carries between frames (in its State), and how many
+  // ring positions they include.
+  std::size_t state_size = 0;
+  std::size_t position_count = 0;
 };
 
 // Elements a Dense or Conv layer's packed weights take (its packed bias follows them), for
@@ -70,7 +74,13 @@ constexpr std::size_t packed_bias_size_of(const layer_info& li, const kernels::s
 
 // Elements all of a layer's packed parameters take; st is the step it runs in (null if none).
 template <class T>
+constexpr std::size_t packed_direction_size(const layer_info& li) {
+  return kernels::recurrent_packing<T>(li.cell == rnn_cell::lstm ? 4 : 3, li.hidden, li.in_last).size;
+}
+
+template <class T>
 constexpr std::size_t packed_size_of(const layer_info& li, const kernels::step* st) {
+  if (li.kind == layer_kind::recurrent) return li.directions * packed_direction_size<T>(li);
   if (li.kind == layer_kind::dense || li.kind == layer_kind::conv)
     return packed_weights_size_of<T>(li, *st) + (st->bias ? packed_bias_size_of<T>(li, *st) : 0);
   if (li.prelu) return kernels::channel_values_size<T>(li.channels);
@@ -93,6 +103,7 @@ constexpr std::size_t place_tensors(fusion_result<N>& f) {
   };
   for (std::size_t s = 0; s < f.step_count; ++s) {
     touch(f.io[s].dst, s);
+    if (f.io[s].scratch != no_index) touch(f.io[s].scratch, s);
     f.tensors[f.io[s].src].last = s > f.tensors[f.io[s].src].last ? s : f.tensors[f.io[s].src].last;
     if (f.io[s].addend != no_index) f.tensors[f.io[s].addend].last = s > f.tensors[f.io[s].addend].last ? s : f.tensors[f.io[s].addend].last;
   }
@@ -100,18 +111,20 @@ constexpr std::size_t place_tensors(fusion_result<N>& f) {
     const tensor_info& ti = f.tensors[t];
     return !ti.input && !ti.output && !ti.dead && ti.first != no_index;
   };
-  std::array<bool, N + 2> placed{};
+  std::array<bool, fusion_result<N>::max_tensors> placed{};
   std::size_t workspace = 0;
-  // Tensors in the order they are first written.
-  for (std::size_t s = 0; s < f.step_count; ++s) {
-    const std::size_t t = f.io[s].dst;
-    if (!in_workspace(t) || placed[t] || f.tensors[t].first != s) continue;
+  // Tensors in the order they are first written (a step's scratch before its output).
+  for (std::size_t s2 = 0; s2 < 2 * f.step_count; ++s2) {
+    const std::size_t s = s2 / 2;
+    const bool is_scratch = s2 % 2 == 0;
+    const std::size_t t = is_scratch ? f.io[s].scratch : f.io[s].dst;
+    if (t == no_index || !in_workspace(t) || placed[t] || f.tensors[t].first != s) continue;
     tensor_info& ti = f.tensors[t];
     const std::size_t src = f.io[s].src;
     const step_kind k = f.steps[s].kind;
     const bool in_place_kernel = k == step_kind::elementwise || k == step_kind::softmax ||
                                  k == step_kind::log_softmax || k == step_kind::glu || k == step_kind::gated_tanh;
-    if (in_place_kernel && in_workspace(src) && f.tensors[src].last == s && f.io[s].dst_offset == 0 &&
+    if (!is_scratch && in_place_kernel && in_workspace(src) && f.tensors[src].last == s && f.io[s].dst_offset == 0 &&
         f.tensors[src].size >= ti.size) {
       ti.offset = f.tensors[src].offset;
     } else {
@@ -141,10 +154,10 @@ constexpr std::size_t place_tensors(fusion_result<N>& f) {
 
 template <class T, std::size_t N>
 constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_with_end,
-                                    std::size_t input_size) {
+                                    std::size_t input_size, bool streaming) {
   using kernels::step_kind;
   const layer_info* layers = layers_with_end.data();
-  fusion_result<N> f = make_steps<N>(layers, input_size);
+  fusion_result<N> f = make_steps<T, N>(layers, input_size, streaming);
   choose_layouts(f);
 
   network_plan<N> plan;
@@ -172,6 +185,12 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
   for (std::size_t s = 0; s < plan.step_count; ++s) {
     kernels::step& st = plan.steps[s];
     const std::size_t i = plan.step_layer[s];
+    if (layers[i].kind == layer_kind::recurrent && (st.kind == step_kind::lstm || st.kind == step_kind::gru)) {
+      // Each direction's weights, forward first; the kernel finds its parts (recurrent_packing).
+      st.weight_offset = plan.packed_offset[i] + (st.rnn.reverse ? packed_direction_size<T>(layers[i]) : 0);
+      st.bias_offset = st.weight_offset;
+      continue;
+    }
     if (plan.layer_step[i] != s || (layers[i].kind != layer_kind::dense && layers[i].kind != layer_kind::conv))
       continue;
     st.weight_offset = plan.packed_offset[i];
@@ -190,7 +209,23 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     st.src = where(f.io[s].src);
     st.dst = where(f.io[s].dst);
     st.dst.offset += f.io[s].dst_offset;
+    st.src.offset += f.io[s].src_offset;
     if (f.io[s].addend != no_index) st.addend = where(f.io[s].addend);
+    if (f.io[s].scratch != no_index) st.scratch = where(f.io[s].scratch);
+    // What a stream carries: h and c of a recurrent step, the past frames of a causal
+    // convolution (kernel - 1) * dilation of them, with a position counter.
+    if (st.stateful) {
+      const std::size_t a = kernels::packed_alignment<T>;
+      st.state_offset = plan.state_size;
+      if (st.kind == step_kind::stream_conv) {
+        const window_geometry& g = st.window;
+        st.state_size = (g.kernel_w - 1) * g.dilation_w * g.in_channels;
+        st.position = plan.position_count++;
+      } else {
+        st.state_size = 2 * kernels::round_up(st.cols, a);
+      }
+      plan.state_size += kernels::round_up(st.state_size, a);
+    }
   }
   for (std::size_t t = 0; t < f.tensor_count; ++t) {
     const tensor_info& ti = f.tensors[t];
@@ -208,7 +243,7 @@ struct network_plan_of<Net, std::index_sequence<I...>> {
       describe_layer<layer_t<Net, I>, layer_input_shape_t<Net, I>, layer_input_shape_t<Net, I + 1>>()...,
       layer_info{}};
   static constexpr network_plan<N> value =
-      make_plan<element_t<Net>, N>(layers, input_shape_t<Net>::size);
+      make_plan<element_t<Net>, N>(layers, input_shape_t<Net>::size, network_traits<checked_t<Net>>::streaming);
 };
 
 }  // namespace detail

@@ -38,6 +38,7 @@ struct epilogue_op<Net, LayerIndex, Columns> {
 template <const auto& Plan, std::size_t Step>
 inline constexpr bool columns_are_channels =
     kernels::is_window_step(Plan.steps[Step].kind) ||
+    Plan.steps[Step].kind == kernels::step_kind::stream_conv || Plan.steps[Step].channels_in_columns ||
     (Plan.steps[Step].kind == kernels::step_kind::gemm && Plan.steps[Step].window.out_channels > 0);
 
 // Op J of a step's epilogue: its layers' ops, with a Residual's add at add_at.

@@ -90,6 +90,19 @@ struct network_traits<Sequential<Input<S, T>, Ls...>> {
   static constexpr std::size_t first_non_layer = layer_list_traits<flat_layers>::first_non_layer;
   template <template <class...> class F>
   using apply = typename apply_list<F, flat_layers>::type;
+  static constexpr bool streaming = false;
+};
+
+// The input of a network's one-frame twin (model/stream.hpp): the same layers, planned for
+// streaming, on a shape whose time extent is 1.
+template <AShape S, Element T>
+struct frame_input {
+  using shape = S;
+  using element_type = T;
+};
+template <class S, class T, class... Ls>
+struct network_traits<Sequential<frame_input<S, T>, Ls...>> : network_traits<Sequential<Input<S, T>, Ls...>> {
+  static constexpr bool streaming = true;
 };
 }  // namespace detail
 

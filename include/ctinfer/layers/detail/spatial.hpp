@@ -28,7 +28,7 @@ constexpr std::size_t window_outputs(std::size_t in, std::size_t k, std::size_t 
 template <std::size_t Dims, class O>
 inline constexpr bool per_axis_count_ok = O::count == 0 || O::count == 1 || O::count == Dims;
 template <std::size_t Dims, class O>
-inline constexpr bool pad_count_ok = O::form == pad_form::same ? O::count == 0
+inline constexpr bool pad_count_ok = O::form == pad_form::same || O::form == pad_form::causal ? O::count == 0
                                      : O::form == pad_form::begin_end ? O::count == 2 * Dims
                                                                       : per_axis_count_ok<Dims, O>;
 
@@ -110,6 +110,8 @@ constexpr window_geometry make_geometry() {
       begin[a] = total / 2;
       end[a] = total - total / 2;
     }
+  } else if constexpr (pad_o::form == pad_form::causal) {
+    for (std::size_t a = 0; a < Dims; ++a) begin[a] = d[a] * (k[a] - 1);
   } else if constexpr (pad_o::form == pad_form::begin_end) {
     for (std::size_t a = 0; a < Dims; ++a) {
       begin[a] = pad_o::values[a];
@@ -154,8 +156,8 @@ template <std::size_t LayerIndex, class Layer, class InputShape>
 struct window_options_are_known_and_unique {
   static constexpr bool ok = Layer::options_ok;
   static_assert(ok, "ctinfer: a layer option is not one this layer takes, or is given twice (convolutions "
-                    "take Kernel, Stride, Pad/Pads/PadSame, Dilation, Groups, NoBias; pooling takes "
-                    "Kernel, Stride, Pad/Pads (not PadSame), Dilation (max), CeilMode, ExcludePad (avg))");
+                    "take Kernel, Stride, Pad/Pads/PadSame (Conv1D also Causal), Dilation, Groups, NoBias; pooling takes "
+                    "Kernel, Stride, Pad/Pads (not PadSame or Causal), Dilation (max), CeilMode, ExcludePad (avg))");
 };
 template <std::size_t LayerIndex, class Layer, class InputShape>
 struct window_needs_a_kernel {

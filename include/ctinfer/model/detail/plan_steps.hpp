@@ -18,7 +18,9 @@
 #include "ctinfer/core/window.hpp"
 #include "ctinfer/kernels/steps.hpp"
 #include "ctinfer/layers/layer.hpp"
+#include "ctinfer/kernels/packing.hpp"
 #include "ctinfer/layers/pooling.hpp"
+#include "ctinfer/layers/recurrent.hpp"
 #include "ctinfer/model/blocks.hpp"
 
 namespace ctinfer::detail {
@@ -39,6 +41,24 @@ struct layer_info {
   window_geometry window{};
   block_kind block = block_kind::residual;  // block markers
   block_role role = block_role::begin;
+  // Recurrent layers: cell, hidden units, directions, initial state; (time, features) of the
+  // input are in_rows, in_last.
+  rnn_cell cell = rnn_cell::lstm;
+  std::size_t hidden = 0, directions = 0;
+  bool initial_state = false;
+  bool transpose = false;  // reorder layers: Transpose, else LastStep
+  std::size_t in_size_per_channel = 0;  // of conv layers: the input's spatial size
+};
+
+// The cell type of a recurrent layer (the wrapped one of a Bidirectional).
+template <class L>
+struct recurrent_cell_of {
+  using type = L;
+};
+template <class L>
+  requires requires { typename L::layer; }
+struct recurrent_cell_of<L> {
+  using type = typename L::layer;
 };
 
 template <class L, class In, class Out>
@@ -74,6 +94,15 @@ constexpr layer_info describe_layer() {
     else
       li.window_kind = step_kind::conv;
   }
+  if constexpr (L::kind == layer_kind::recurrent) {
+    using Cell = typename recurrent_cell_of<L>::type;
+    li.cell = Cell::cell;
+    li.hidden = Cell::hidden;
+    li.directions = L::directions;
+    li.bias = Cell::has_bias;
+    li.initial_state = Cell::initial_state;
+  }
+  if constexpr (L::kind == layer_kind::reorder) li.transpose = L::transpose;
   if constexpr (L::kind == layer_kind::resample) {
     li.window = L::template geometry<In>;
     li.window_kind = L::zero_pad ? step_kind::zero_pad : step_kind::upsample;
@@ -104,12 +133,16 @@ struct tensor_info {
 struct step_tensors {
   std::size_t src = 0, dst = 0, addend = no_index;
   std::size_t dst_offset = 0;  // elements into dst (a Concat slice)
+  std::size_t src_offset = 0;  // elements into src (LastStep's last row)
+  std::size_t scratch = no_index;  // a tensor only this step uses (recurrent, streamed conv)
 };
 
 template <std::size_t N>
 struct fusion_result {
-  static constexpr std::size_t max_steps = N + 1;
-  static constexpr std::size_t max_tensors = N + 2;
+  // (A Bidirectional layer is two steps; recurrent steps and streamed convolutions have a
+  // scratch tensor each.)
+  static constexpr std::size_t max_steps = 2 * N + 1;
+  static constexpr std::size_t max_tensors = 3 * N + 2;
   std::array<kernels::step, max_steps> steps{};
   std::array<step_tensors, max_steps> io{};
   std::array<std::size_t, max_steps> step_layer{};
@@ -122,8 +155,11 @@ struct fusion_result {
   std::size_t tensor_count = 0;
 };
 
-template <std::size_t N>
-constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t input_size) {
+// `streaming`: the plan of one frame of a stream (Model::step), where recurrent steps keep
+// h and c in the State and convolutions (causal, or 1-wide) read past frames from a ring in
+// the State; shapes are then the network's with a time extent of 1.
+template <class T, std::size_t N>
+constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t input_size, bool streaming) {
   using kernels::step_kind;
   fusion_result<N> f;
   for (auto& s : f.layer_step) s = no_index;
@@ -153,7 +189,8 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
     const std::size_t last = f.step_count - 1;
     // (Not when the branch ends in a Concat: its output is written by several steps.)
     if (f.step_count > fr.branch_start && f.io[last].dst == current && current != fr.input &&
-        !f.tensors[current].concat) {
+        !f.tensors[current].concat && f.steps[last].kind != step_kind::lstm &&
+        f.steps[last].kind != step_kind::gru) {
       f.tensors[current].dead = true;
       f.io[last].dst = fr.output;
       f.io[last].dst_offset = fr.filled;
@@ -169,6 +206,15 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
     fr.filled += size;
   };
 
+  // A (C, 1) frame viewed as (rows, cols) = (C, 1) would run one lane per row: view it as
+  // (1, C), with the channels in the columns.
+  auto columns_for_one_frame = [](kernels::step& st) {
+    if (st.cols == 1 && st.rows > 1) {
+      st.cols = st.rows;
+      st.rows = 1;
+      st.channels_in_columns = true;
+    }
+  };
   bool open = false;                // may the last step take more epilogue ops?
   std::size_t opened_by = no_index;  // the Dense/Conv layer that opened it, if any
   window_geometry pending_pad{};     // a ZeroPad folded into the Conv that follows
@@ -206,6 +252,20 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         s.window = li.window;
         s.bias = li.kind == layer_kind::conv;  // always packed (zeros without bias)
         opened_by = li.kind == layer_kind::conv ? i : no_index;
+        if (streaming && li.kind == layer_kind::conv && li.window_kind == step_kind::conv) {
+          // One frame: out = W (the kernel's taps of every channel, oldest first) + b.
+          const window_geometry& g = li.window;
+          s.kind = step_kind::stream_conv;
+          s.rows = 1;
+          s.k = g.kernel_w * g.in_channels;
+          s.cols = g.out_channels;
+          s.stateful = g.kernel_w > 1;
+          f.layer_step[i] = emit(s, li.out_size);
+          f.step_layer[f.layer_step[i]] = i;
+          if (g.kernel_w > 1) f.io[f.layer_step[i]].scratch = new_tensor(s.k);
+          open = true;
+          continue;
+        }
         if (has_pending_pad) {
           s.window.in_h = pending_pad.in_h;
           s.window.in_w = pending_pad.in_w;
@@ -220,6 +280,7 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         s.kind = li.tanh_gate ? step_kind::gated_tanh : step_kind::glu;
         s.rows = li.out_rows;
         s.cols = li.out_last;
+        columns_for_one_frame(s);
         opened_by = no_index;
         break;
       case layer_kind::elementwise: {
@@ -236,6 +297,7 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
           s.kind = step_kind::elementwise;
           s.rows = li.in_rows;
           s.cols = li.in_last;
+          columns_for_one_frame(s);
           opened_by = no_index;
           emit(s, li.out_size);
           open = true;
@@ -252,6 +314,46 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         emit(s, li.out_size);
         open = false;
         continue;
+      case layer_kind::recurrent: {
+        // One step per direction, writing the same (T, directions * H) tensor.
+        s.kind = li.cell == rnn_cell::lstm ? step_kind::lstm : step_kind::gru;
+        s.rows = li.in_rows;
+        s.k = li.in_last;
+        s.cols = li.hidden;
+        s.bias = true;
+        s.stateful = streaming;
+        const std::size_t gates = li.cell == rnn_cell::lstm ? 4 : 3;
+        const std::size_t src = current;
+        std::size_t out = no_index;
+        for (std::size_t dir = 0; dir < li.directions; ++dir) {
+          s.rnn = {dir == 1, li.hidden * li.directions, dir * li.hidden};
+          current = src;
+          const std::size_t at = emit(s, li.out_size);
+          if (dir == 0) {
+            out = f.io[at].dst;
+            f.layer_step[i] = at;
+          } else {
+            f.io[at].dst = out;  // the forward direction's tensor
+            --f.tensor_count;    // (the one emit made is not used)
+          }
+          f.io[at].scratch = new_tensor(kernels::recurrent_scratch_size<T>(li.in_rows, gates, li.hidden));
+          f.step_layer[at] = i;
+        }
+        current = out;
+        opened_by = no_index;
+        open = false;
+        continue;
+      }
+      case layer_kind::reorder: {
+        s.kind = li.transpose ? step_kind::transpose : step_kind::copy;
+        s.rows = li.transpose ? li.in_rows : 1;
+        s.cols = li.transpose ? li.in_last : li.out_size;
+        const std::size_t at = emit(s, li.out_size);
+        if (!li.transpose) f.io[at].src_offset = li.in_size - li.out_size;  // the last row
+        opened_by = no_index;
+        open = false;
+        continue;
+      }
       case layer_kind::block: {
         open = false;
         opened_by = no_index;
@@ -292,8 +394,7 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
         const std::size_t last = f.step_count - 1;
         const bool fusable = f.step_count > fr.branch_start && f.io[last].dst == current &&
                              !f.tensors[current].concat &&
-                             !f.steps[last].has_addend && f.steps[last].kind != step_kind::softmax &&
-                             f.steps[last].kind != step_kind::log_softmax && f.steps[last].kind != step_kind::copy;
+                             !f.steps[last].has_addend && kernels::takes_epilogue(f.steps[last].kind);
         if (!fusable) {
           kernels::step add;
           add.kind = step_kind::elementwise;

@@ -1,0 +1,128 @@
+// ctinfer/kernels/recurrent-inl.h - LSTM and GRU over a sequence, or one frame of a stream.
+//
+// One direction of one layer per call, on weights packed by kernels/packing.hpp
+// (recurrent_packing): first every input product of the sequence in one GEMM (the
+// compute-bound part, with the biases that can join it), then per time step the hidden
+// product (a batch-1 GEMV on packed weights, streaming each weight once) and the cell update,
+// vectorised over the hidden units. Streaming runs the same code for one time step, with h
+// and c in the caller's State instead of the scratch.
+
+#if defined(CTINFER_KERNELS_RECURRENT_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTINFER_KERNELS_RECURRENT_INL_H_
+#undef CTINFER_KERNELS_RECURRENT_INL_H_
+#else
+#define CTINFER_KERNELS_RECURRENT_INL_H_
+#endif
+
+#include <cstddef>
+
+#include <hwy/highway.h>
+
+#include "ctinfer/kernels/activation-inl.h"
+#include "ctinfer/kernels/dense-inl.h"
+#include "ctinfer/kernels/math-inl.h"
+#include "ctinfer/kernels/packing.hpp"
+#include "ctinfer/kernels/steps.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctinfer {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// The gate functions: the fast rational forms in float (within 4.1e-7 of tanh, far inside
+// what a float recurrence keeps), the accurate ones in double.
+template <class D, class V>
+HWY_INLINE V cell_sigmoid(D d, V x) {
+  if constexpr (sizeof(hn::TFromD<D>) == 4)
+    return math::SigmoidRational(d, x);
+  else
+    return math::Sigmoid(d, x);
+}
+template <class D, class V>
+HWY_INLINE V cell_tanh(D d, V x) {
+  if constexpr (sizeof(hn::TFromD<D>) == 4)
+    return math::TanhRational(d, x);
+  else
+    return math::Tanh(d, x);
+}
+
+// Step: a kernels::step_ref of kind lstm or gru. `layer`: the direction's packed weights.
+// x: (time, F); y: h_t at y[t * y_stride + y_offset + j]. `state`: h then c (each rounded to
+// 64 bytes) carried between calls, or null to start from the packed initial state.
+template <class Step, class T>
+HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x, T* HWY_RESTRICT y,
+                            T* HWY_RESTRICT scratch, T* HWY_RESTRICT state) {
+  constexpr kernels::step st = Step::value;
+  constexpr bool lstm = st.kind == kernels::step_kind::lstm;
+  constexpr std::size_t time = st.rows, F = st.k, H = st.cols, G = lstm ? 4 : 3, GH = G * H;
+  constexpr std::size_t a = kernels::packed_alignment<T>;
+  constexpr kernels::recurrent_layout l = kernels::recurrent_packing<T>(G, H, F);
+  const hn::CappedTag<T, kernels::panel_width<T>> d;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+
+  T* HWY_RESTRICT pre = scratch;                                         // (time, GH)
+  T* HWY_RESTRICT hidden = pre + kernels::round_up(time * GH, a);        // (GH)
+  T* HWY_RESTRICT h = state ? state : hidden + kernels::round_up(GH, a);
+  T* HWY_RESTRICT c = h + kernels::round_up(H, a);
+  if (!state)
+    for (std::size_t j = 0; j < H; ++j) {
+      h[j] = layer[l.h0 + j];
+      c[j] = layer[l.c0 + j];
+    }
+
+  // Every input product at once: pre = x W_ih^T + bias_x.
+  dense<time, F, GH, true, kernels::epilogue<>>(layer + l.w_ih, layer + l.bias_x, x, pre, layer, static_cast<const T*>(nullptr));
+
+  for (std::size_t s = 0; s < time; ++s) {
+    const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
+    const T* HWY_RESTRICT pt = pre + t * GH;
+    T* HWY_RESTRICT yt = y + t * st.rnn.y_stride + st.rnn.y_offset;
+    if constexpr (lstm) {
+      // hidden = h W_hh^T + pre[t]: the four gates' pre-activations.
+      dense<1, H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden, layer, pt);
+      auto cell = [&](std::size_t j, auto load, auto store) {
+        const auto i = cell_sigmoid(d, load(hidden + j));
+        const auto f = cell_sigmoid(d, load(hidden + H + j));
+        const auto g = cell_tanh(d, load(hidden + 2 * H + j));
+        const auto o = cell_sigmoid(d, load(hidden + 3 * H + j));
+        const auto cn = hn::MulAdd(f, load(c + j), hn::Mul(i, g));
+        const auto hn_ = hn::Mul(o, cell_tanh(d, cn));
+        store(cn, c + j);
+        store(hn_, h + j);
+        store(hn_, yt + j);
+      };
+      std::size_t j = 0;
+      for (; j + L <= H; j += L)
+        cell(j, [&](const T* p) { return hn::LoadU(d, p); }, [&](auto v, T* p) { hn::StoreU(v, d, p); });
+      if (j < H) {
+        const std::size_t n = H - j;
+        cell(j, [&](const T* p) { return load_first(d, p, n, T(0)); }, [&](auto v, T* p) { store_first(d, v, p, n); });
+      }
+    } else {
+      // hidden = h W_hh^T + (0, 0, b_hn): r and z join pre[t]; n's part is scaled by r.
+      dense<1, H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer, static_cast<const T*>(nullptr));
+      auto cell = [&](std::size_t j, auto load, auto store) {
+        const auto r = cell_sigmoid(d, hn::Add(load(pt + j), load(hidden + j)));
+        const auto z = cell_sigmoid(d, hn::Add(load(pt + H + j), load(hidden + H + j)));
+        const auto n = cell_tanh(d, hn::MulAdd(r, load(hidden + 2 * H + j), load(pt + 2 * H + j)));
+        // h' = (1 - z) n + z h = n + z (h - n)
+        const auto hn_ = hn::MulAdd(z, hn::Sub(load(h + j), n), n);
+        store(hn_, h + j);
+        store(hn_, yt + j);
+      };
+      std::size_t j = 0;
+      for (; j + L <= H; j += L)
+        cell(j, [&](const T* p) { return hn::LoadU(d, p); }, [&](auto v, T* p) { hn::StoreU(v, d, p); });
+      if (j < H) {
+        const std::size_t n = H - j;
+        cell(j, [&](const T* p) { return load_first(d, p, n, T(0)); }, [&](auto v, T* p) { store_first(d, v, p, n); });
+      }
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace ctinfer
+HWY_AFTER_NAMESPACE();
+
+#endif  // CTINFER_KERNELS_RECURRENT_INL_H_
