@@ -75,12 +75,13 @@ constexpr recurrent_layout recurrent_packing(std::size_t gates, std::size_t hidd
   return l;
 }
 
-// Scratch of one recurrent step over `time` steps: every input product, the hidden product,
-// and h and c when they are not in a State (kernels/recurrent-inl.h).
+// Scratch of one recurrent step over `time` steps: every input product, the hidden product
+// (each followed by a vector of padding, so whole-vector loads past a gate row's end stay
+// inside), and h and c when they are not in a State (kernels/recurrent-inl.h).
 template <class T>
 constexpr std::size_t recurrent_scratch_size(std::size_t time, std::size_t gates, std::size_t hidden) {
   constexpr std::size_t a = packed_alignment<T>;
-  return round_up(time * gates * hidden, a) + round_up(gates * hidden, a) + 2 * round_up(hidden, a);
+  return round_up(time * gates * hidden, a) + a + round_up(gates * hidden, a) + a + 2 * round_up(hidden, a);
 }
 
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one

@@ -60,9 +60,9 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
 
-  T* HWY_RESTRICT pre = scratch;                                         // (time, GH)
-  T* HWY_RESTRICT hidden = pre + kernels::round_up(time * GH, a);        // (GH)
-  T* HWY_RESTRICT h = state ? state : hidden + kernels::round_up(GH, a);
+  T* HWY_RESTRICT pre = scratch;                                         // (time, GH), padding
+  T* HWY_RESTRICT hidden = pre + kernels::round_up(time * GH, a) + a;    // (GH), padding
+  T* HWY_RESTRICT h = state ? state : hidden + kernels::round_up(GH, a) + a;
   T* HWY_RESTRICT c = h + kernels::round_up(H, a);
   if (!state)
     for (std::size_t j = 0; j < H; ++j) {
@@ -73,6 +73,17 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
   // Every input product at once: pre = x W_ih^T + bias_x.
   dense<time, F, GH, true, kernels::epilogue<>>(layer + l.w_ih, layer + l.bias_x, x, pre, layer, static_cast<const T*>(nullptr));
 
+  // The cell runs on whole vectors: h and c are rounded up to 64 bytes and the gate rows are
+  // followed by a vector of padding (kernels::recurrent_scratch_size), so a last vector past
+  // H reads and writes lanes nothing uses. Only the output, a row of the caller's tensor, is
+  // stored up to H exactly.
+  auto store_output = [&](auto v, T* HWY_RESTRICT yt, std::size_t j) {
+    if (j + L <= H)
+      hn::StoreU(v, d, yt + j);
+    else
+      store_first(d, v, yt + j, H - j);
+  };
+
   for (std::size_t s = 0; s < time; ++s) {
     const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
     const T* HWY_RESTRICT pt = pre + t * GH;
@@ -80,42 +91,28 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
     if constexpr (lstm) {
       // hidden = h W_hh^T + pre[t]: the four gates' pre-activations.
       dense<1, H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden, layer, pt);
-      auto cell = [&](std::size_t j, auto load, auto store) {
-        const auto i = cell_sigmoid(d, load(hidden + j));
-        const auto f = cell_sigmoid(d, load(hidden + H + j));
-        const auto g = cell_tanh(d, load(hidden + 2 * H + j));
-        const auto o = cell_sigmoid(d, load(hidden + 3 * H + j));
-        const auto cn = hn::MulAdd(f, load(c + j), hn::Mul(i, g));
-        const auto hn_ = hn::Mul(o, cell_tanh(d, cn));
-        store(cn, c + j);
-        store(hn_, h + j);
-        store(hn_, yt + j);
-      };
-      std::size_t j = 0;
-      for (; j + L <= H; j += L)
-        cell(j, [&](const T* p) { return hn::LoadU(d, p); }, [&](auto v, T* p) { hn::StoreU(v, d, p); });
-      if (j < H) {
-        const std::size_t n = H - j;
-        cell(j, [&](const T* p) { return load_first(d, p, n, T(0)); }, [&](auto v, T* p) { store_first(d, v, p, n); });
+      for (std::size_t j = 0; j < H; j += L) {
+        const auto i = cell_sigmoid(d, hn::LoadU(d, hidden + j));
+        const auto f = cell_sigmoid(d, hn::LoadU(d, hidden + H + j));
+        const auto g = cell_tanh(d, hn::LoadU(d, hidden + 2 * H + j));
+        const auto o = cell_sigmoid(d, hn::LoadU(d, hidden + 3 * H + j));
+        const auto cn = hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g));
+        const auto hv = hn::Mul(o, cell_tanh(d, cn));
+        hn::StoreU(cn, d, c + j);
+        hn::StoreU(hv, d, h + j);
+        store_output(hv, yt, j);
       }
     } else {
       // hidden = h W_hh^T + (0, 0, b_hn): r and z join pre[t]; n's part is scaled by r.
       dense<1, H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer, static_cast<const T*>(nullptr));
-      auto cell = [&](std::size_t j, auto load, auto store) {
-        const auto r = cell_sigmoid(d, hn::Add(load(pt + j), load(hidden + j)));
-        const auto z = cell_sigmoid(d, hn::Add(load(pt + H + j), load(hidden + H + j)));
-        const auto n = cell_tanh(d, hn::MulAdd(r, load(hidden + 2 * H + j), load(pt + 2 * H + j)));
+      for (std::size_t j = 0; j < H; j += L) {
+        const auto r = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
+        const auto z = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
+        const auto n = cell_tanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
         // h' = (1 - z) n + z h = n + z (h - n)
-        const auto hn_ = hn::MulAdd(z, hn::Sub(load(h + j), n), n);
-        store(hn_, h + j);
-        store(hn_, yt + j);
-      };
-      std::size_t j = 0;
-      for (; j + L <= H; j += L)
-        cell(j, [&](const T* p) { return hn::LoadU(d, p); }, [&](auto v, T* p) { hn::StoreU(v, d, p); });
-      if (j < H) {
-        const std::size_t n = H - j;
-        cell(j, [&](const T* p) { return load_first(d, p, n, T(0)); }, [&](auto v, T* p) { store_first(d, v, p, n); });
+        const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
+        hn::StoreU(hv, d, h + j);
+        store_output(hv, yt, j);
       }
     }
   }
