@@ -10,30 +10,10 @@
 #include <ctinfer/ctinfer.hpp>
 #include <doctest/doctest.h>
 
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<int> allocations{0};
-void* counted(std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  std::abort();
-}
-}  // namespace
+#include "support/count_allocations.hpp"
 
-void* operator new(std::size_t n) { return counted(n); }
-void* operator new[](std::size_t n) { return counted(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void* operator new(std::size_t n, std::align_val_t a) {
-  if (counting) ++allocations;
-  return std::aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) / static_cast<std::size_t>(a) * static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+using ctinfer_test::allocations;
+using ctinfer_test::counting;
 
 namespace ci = ctinfer;
 using Net = ci::Sequential<ci::Input<ci::Shape<8, 16>>, ci::Dense<32>, ci::GELU, ci::Dense<16>,

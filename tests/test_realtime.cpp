@@ -23,28 +23,15 @@
 #include <ctinfer/ctinfer.hpp>
 #include <doctest/doctest.h>
 
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<int> allocations{0}, locks{0};
-void* counted(std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  std::abort();
-}
-}  // namespace
+#include "support/count_allocations.hpp"
 
-void* operator new(std::size_t n) { return counted(n); }
-void* operator new[](std::size_t n) { return counted(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+using ctinfer_test::allocations;
+using ctinfer_test::counting;
 
 // Interposed: counted, then the real function (looked up without a function-local static,
 // whose guard would call back in here).
 namespace {
+std::atomic<int> locks{0};
 using mutex_lock_fn = int (*)(pthread_mutex_t*);
 using guard_acquire_fn = int (*)(long long*);
 mutex_lock_fn real_mutex_lock = nullptr;
