@@ -1,0 +1,79 @@
+// End to end through the converter: PyTorch models exported to ONNX (tests/models, made by
+// tests/reference/make_onnx_models.py), converted at build time by ctinfer_add_model
+// (tools/ctinfer-convert), compiled, and run on PyTorch's input; the outputs must equal
+// PyTorch's (tests/fixtures/converted.hpp). Covers an MLP (GELU and SiLU in their exported
+// Div/Erf/Mul forms, BatchNorm1d, LeakyReLU, Softmax), a ResNet-style CNN (Conv+BN folded by
+// the export, residual blocks with a strided projection shortcut, MaxPool, adaptive average
+// pool, Flatten), a MobileNet-style net exported without constant folding (BatchNormalization
+// nodes, depthwise conv, ReLU6 as Clip, HardSwish, an inverted residual, a three-branch Concat,
+// ConvTranspose, nearest Resize), a 1-D conv net (F.pad, dilation, stride, BatchNorm, Mish,
+// GLU as Split/Sigmoid/Mul, AvgPool1d), a 2-layer LSTM (batch_first, with the Shape/Gather/
+// Expand glue of the zero initial state), a conv + bidirectional GRU net taking the last
+// step, and a sequence-first LSTM whose h_n feeds a Linear.
+#include <array>
+#include <memory>
+#include <type_traits>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <ctinfer/ctinfer.hpp>
+
+#include "fixtures/converted.hpp"
+#include "support/compare.hpp"
+
+// Generated at build time by ctinfer_add_model (tests/CMakeLists.txt).
+#include "conv1d.hpp"
+#include "gru.hpp"
+#include "lstm.hpp"
+#include "lstm_last.hpp"
+#include "mlp.hpp"
+#include "mobile.hpp"
+#include "resnet.hpp"
+
+namespace ci = ctinfer;
+namespace fx = ctinfer_fixtures::converted;
+using ctinfer_test::check_close;
+
+namespace {
+// Exported graphs compute what PyTorch does in float32, with the same reductions (sums of up
+// to a few hundred products, folded BatchNorms, recurrent steps) in another order: the
+// tolerance of the conv and recurrent layer tests. A wrong weight layout, pad or gate order
+// gives errors of order 0.1.
+constexpr ctinfer_test::tolerance converted_tol{1e-5, 1e-5};
+
+template <class Net, std::size_t NI, std::size_t NE>
+void check_model(const char* name, const ci::params_t<Net>& params, const float (&input)[NI],
+                 const float (&expected)[NE]) {
+  static_assert(ci::input_shape_t<Net>::size == NI, "input size differs from PyTorch's");
+  static_assert(ci::output_shape_t<Net>::size == NE, "output size differs from PyTorch's");
+  auto model = std::make_unique<ci::Model<Net>>(params);
+  std::vector<float> y(NE);
+  const ci::status st = model->forward(std::span<const float>(input, NI), std::span<float>(y));
+  REQUIRE(st.ok());
+  check_close(name, std::span<const float>(y), std::span<const float>(expected, NE), converted_tol);
+}
+}  // namespace
+
+TEST_CASE("converted ONNX models equal PyTorch") {
+#define CTINFER_CONVERTED(N)                                                   \
+  SUBCASE(#N) { check_model<N::model>(#N, N::params, fx::N##_input, fx::N##_expected); }
+  CTINFER_CONVERTED(mlp)
+  CTINFER_CONVERTED(resnet)
+  CTINFER_CONVERTED(mobile)
+  CTINFER_CONVERTED(conv1d)
+  CTINFER_CONVERTED(lstm)
+  CTINFER_CONVERTED(gru)
+  CTINFER_CONVERTED(lstm_last)
+#undef CTINFER_CONVERTED
+}
+
+TEST_CASE("converted headers hold the exported weights bit for bit") {
+  // The first and last weights of the MLP's first Gemm, as PyTorch exported them (hex floats
+  // in the header; a decimal round trip could lose a bit).
+  static_assert(ci::param_count_v<mlp::model> == 20 * 32 + 32 + 32 * 24 + 24 + 4 * 24 + 24 * 10 + 10);
+  static_assert(std::is_same_v<mlp::element_type, float>);
+  CHECK(mlp::param_count == ci::param_count_v<mlp::model>);
+}
