@@ -22,6 +22,7 @@
 #include <ctinfer/ctinfer.hpp>
 
 #include "fixtures/converted.hpp"
+#include "fixtures/converted_keras.hpp"
 #include "support/compare.hpp"
 
 // Generated at build time by ctinfer_add_model (tests/CMakeLists.txt).
@@ -32,9 +33,20 @@
 #include "mlp.hpp"
 #include "mobile.hpp"
 #include "resnet.hpp"
+#include "keras_amp_conv_gru.hpp"
+#include "keras_amp_lstm.hpp"
+#include "keras_conv1d.hpp"
+#include "keras_conv1d_groups.hpp"
+#include "keras_dense_stack.hpp"
+#include "keras_gru.hpp"
+#include "keras_gru_last.hpp"
+#include "keras_lstm.hpp"
+#include "keras_prelu_batchnorm.hpp"
+#include "keras_seq_norm.hpp"
 
 namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures::converted;
+namespace fk = ctinfer_fixtures::converted_keras;
 using ctinfer_test::check_close;
 
 namespace {
@@ -55,6 +67,19 @@ void check_model(const char* name, const ci::params_t<Net>& params, const float 
   REQUIRE(st.ok());
   check_close(name, std::span<const float>(y), std::span<const float>(expected, NE), converted_tol);
 }
+
+// Frame by frame through Model::process (only instantiated for nets that stream).
+template <bool Streams, class Net, std::size_t NI, std::size_t NE>
+void check_streamed(const char* name, const ci::params_t<Net>& params, const float (&input)[NI],
+                    const float (&expected)[NE]) {
+  if constexpr (Streams) {
+    auto model = std::make_unique<ci::Model<Net>>(params);
+    auto state = std::make_unique<ci::State<Net>>();
+    std::vector<float> y(NE);
+    REQUIRE(model->process(*state, std::span<const float>(input, NI), std::span<float>(y)).ok());
+    check_close(name, std::span<const float>(y), std::span<const float>(expected, NE), converted_tol);
+  }
+}
 }  // namespace
 
 TEST_CASE("converted ONNX models equal PyTorch") {
@@ -68,6 +93,21 @@ TEST_CASE("converted ONNX models equal PyTorch") {
   CTINFER_CONVERTED(gru)
   CTINFER_CONVERTED(lstm_last)
 #undef CTINFER_CONVERTED
+}
+
+// Keras/RTNeural JSON models (tests/models/keras, made by tests/reference/make_converted_keras.py
+// from PyTorch nets written with Keras' weight layouts), converted by ctinfer_add_model with
+// their sequence length. Sequence models whose input is (T, F) also stream frame by frame
+// (Model::process), as RTNeural users run them.
+TEST_CASE("converted Keras/RTNeural JSON models equal PyTorch") {
+#define CTINFER_KERAS_CASE(N, T, S)                                                              \
+  SUBCASE(#N) {                                                                                 \
+    check_model<keras_##N::model>("keras " #N, keras_##N::params, fk::N##_input, fk::N##_expected); \
+    check_streamed<S, keras_##N::model>("keras " #N " streamed", keras_##N::params, fk::N##_input, \
+                                        fk::N##_expected);                                     \
+  }
+  CTINFER_KERAS_MODELS(CTINFER_KERAS_CASE)
+#undef CTINFER_KERAS_CASE
 }
 
 TEST_CASE("converted headers hold the exported weights bit for bit") {
