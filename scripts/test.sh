@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs the whole test suite with GCC and Clang: layers and networks against PyTorch's
 # references on every SIMD target this CPU runs, compile-time checks, compile-fail
-# diagnostics, allocation counting, and the CMake consumers.
+# diagnostics, allocation counting, and the CMake consumers; with Clang also a short libFuzzer
+# run of load_blob (tests/fuzz).
 # On a fresh Debian 12 machine as root it first installs what it needs.
 #
 #   bash scripts/test.sh              # both compilers
@@ -15,6 +16,8 @@ if [ "$(id -u)" = 0 ] && [ -z "${CTINFER_SKIP_APT:-}" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     g++ clang-14 cmake make libboost-dev libhwy-dev doctest-dev python3 \
     python3-onnx python3-numpy libonnx-testdata >/dev/null
+  # libFuzzer for Clang 14 (only recommended by clang-14): the load_blob fuzz run in the Clang pass.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libclang-rt-14-dev >/dev/null
 fi
 
 compilers=${CTINFER_COMPILERS:-"g++ clang++-14"}
@@ -51,6 +54,14 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   check_generated "PyTorch fixtures" /usr/bin/python3 tests/reference/make_fixtures.py -- \
     tests/fixtures/activations.hpp tests/fixtures/dense.hpp tests/fixtures/mlp.hpp \
     tests/fixtures/conv.hpp tests/fixtures/blocks.hpp tests/fixtures/resize.hpp tests/fixtures/recurrent.hpp
+  # The converter's end-to-end models: exported ONNX files and JSON files (and their outputs).
+  check_generated "PyTorch-exported ONNX models" bash -c \
+    '/usr/bin/python3 tests/reference/make_onnx_models.py "$0" "$0"' -- \
+    tests/models/mlp.onnx tests/models/resnet.onnx tests/models/mobile.onnx tests/models/conv1d.onnx \
+    tests/models/lstm.onnx tests/models/gru.onnx tests/models/lstm_last.onnx tests/fixtures/converted.hpp
+  check_generated "Keras/RTNeural JSON models" bash -c \
+    '/usr/bin/python3 tests/reference/make_converted_keras.py "$0" "$0"' -- \
+    tests/models/keras/*.json tests/fixtures/converted_keras.hpp
 else
   echo "=== PyTorch fixtures: PyTorch not installed, regeneration check skipped (apt-get install python3-torch)"
 fi
@@ -58,6 +69,8 @@ if /usr/bin/python3 -c "import onnx" 2>/dev/null && [ -d /usr/share/libonnx-test
   # The generator writes the header and the doc into one directory here.
   check_generated "ONNX conformance fixtures" bash -c '/usr/bin/python3 tests/reference/make_onnx_fixtures.py "$0" "$0"' -- \
     tests/fixtures/onnx_node.hpp docs/onnx-conformance.md
+  check_generated "ONNX node tests through the converter" bash -c '/usr/bin/python3 tests/reference/make_onnx_converted.py "$0" "$0"' -- \
+    tests/fixtures/onnx_converted.hpp docs/onnx-converter-conformance.md
 else
   echo "=== ONNX conformance fixtures: python3-onnx or libonnx-testdata missing, regeneration check skipped"
 fi

@@ -11,6 +11,8 @@
 // Expand glue of the zero initial state), a conv + bidirectional GRU net taking the last
 // step, and a sequence-first LSTM whose h_n feeds a Linear.
 #include <array>
+#include <cstdio>
+#include <string>
 #include <memory>
 #include <type_traits>
 #include <cstddef>
@@ -108,6 +110,34 @@ TEST_CASE("converted Keras/RTNeural JSON models equal PyTorch") {
   }
   CTINFER_KERAS_MODELS(CTINFER_KERAS_CASE)
 #undef CTINFER_KERAS_CASE
+}
+
+TEST_CASE("a blob written by the converter loads into the converted model") {
+  std::vector<std::byte> bytes;
+  {
+    std::FILE* f = std::fopen(CTINFER_TEST_MLP_BLOB, "rb");
+    REQUIRE(f != nullptr);
+    std::byte chunk[4096];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) != 0;) bytes.insert(bytes.end(), chunk, chunk + n);
+    std::fclose(f);
+  }
+  CHECK(bytes.size() == ci::blob_size_v<mlp::model>);
+  auto params = std::make_unique<ci::params_t<mlp::model>>();
+  const ci::status st = ci::load_blob<mlp::model>(*params, std::span<const std::byte>(bytes));
+  INFO(st.message());
+  REQUIRE(st.ok());
+  // The blob's weights are the header's, bit for bit, so the outputs are identical.
+  auto from_header = std::make_unique<ci::Model<mlp::model>>(mlp::params);
+  auto from_blob = std::make_unique<ci::Model<mlp::model>>(*params);
+  std::array<float, 10> a{}, b{};
+  from_header->forward(std::span<const float, 20>(fx::mlp_input), std::span<float, 10>(a));
+  from_blob->forward(std::span<const float, 20>(fx::mlp_input), std::span<float, 10>(b));
+  CHECK(a == b);
+  // The same bytes for another architecture are refused, by its signature.
+  auto other = std::make_unique<ci::params_t<lstm::model>>();
+  const ci::status wrong = ci::load_blob<lstm::model>(*other, std::span<const std::byte>(bytes));
+  CHECK_FALSE(wrong.ok());
+  CHECK(std::string(wrong.message()).find("another model") != std::string::npos);
 }
 
 TEST_CASE("converted headers hold the exported weights bit for bit") {

@@ -14,6 +14,7 @@
 #include "ctinfer/core/element.hpp"
 #include "ctinfer/core/shape.hpp"
 #include "ctinfer/core/status.hpp"
+#include "ctinfer/io/blob.hpp"
 #include "ctinfer/io/load_flat.hpp"
 #include "ctinfer/layers/activations.hpp"
 #include "ctinfer/layers/batchnorm.hpp"

@@ -82,13 +82,23 @@ def convert(args):
     return model
 
 
-def _write_atomically(path, text):
+def _write_atomically(path, data):
+    """Write through a temporary file in the same directory, then rename: a reader never sees
+    half a file, and a failure leaves the previous file as it was."""
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".ctinfer-convert-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)     # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def main(argv=None):
@@ -104,7 +114,8 @@ def main(argv=None):
         if args.blob:
             from .blob import blob_bytes
             blob = blob_bytes(model.input_shape, model.output_shape,
-                              flat_params(model.nodes), args.element)
+                              flat_params(model.nodes),
+                              "float32" if args.element == "float" else "float64")
     except ConversionError as e:
         print(f"ctinfer-convert: {args.model}: {e}", file=sys.stderr)
         print("ctinfer-convert: nothing written", file=sys.stderr)
@@ -114,10 +125,7 @@ def main(argv=None):
     if weights is not None:
         _write_atomically(args.weights_cpp, weights)
     if blob is not None:
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.blob)))
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, args.blob)
+        _write_atomically(args.blob, blob)
     count = sum(t.size for t in flat_params(model.nodes))
     print(f"ctinfer-convert: wrote {output} ({args.name}::model, {count} parameters)"
           + (f", {args.weights_cpp}" if weights is not None else "")

@@ -33,11 +33,33 @@ def literal(value, element):
     return text + ("f" if element == "float" else "")
 
 
+def literals(values, element):
+    """literal() of every value of a flat array, as a list of strings: the same text, checked
+    the same way, but vectorised (the converter writes millions of them for a large model)."""
+    a = np.asarray(values, dtype=np.float64).reshape(-1)
+    if element == "float":
+        with np.errstate(over="ignore"):
+            bad = (a.astype(np.float32).astype(np.float64) != a) & ~np.isnan(a)
+        if bad.any():
+            raise ValueError(f"{a[bad][0]!r} is not a float32 value")
+    finite = np.isfinite(a)
+    if not finite.all():
+        raise ValueError(f"weight {a[~finite][0]!r} is not finite")
+    tail = "f" if element == "float" else ""
+    out = []
+    append = out.append
+    for text in map(float.hex, a.tolist()):     # '0x1.99999a0000000p-4', '-0x0.0p+0'
+        mant, _, exp = text.partition("p")
+        if "." in mant:
+            mant = mant.rstrip("0").rstrip(".")
+        append(mant + "p" + exp + tail)
+    return out
+
+
 def _tensor_init(values, element, indent):
-    lines = []
-    for i in range(0, len(values), VALUES_PER_LINE):
-        chunk = ", ".join(literal(v, element) for v in values[i:i + VALUES_PER_LINE])
-        lines.append(indent + chunk + ",")
+    lits = literals(values, element)
+    n = VALUES_PER_LINE
+    lines = [indent + ", ".join(lits[i:i + n]) + "," for i in range(0, len(lits), n)]
     return "{\n" + "\n".join(lines) + "\n" + indent[:-2] + "}"
 
 

@@ -180,6 +180,10 @@ class _Graph:
                                   f"{onnx.TensorProto.DataType.Name(tt.elem_type)}; ctinfer-convert reads "
                                   f"float32 models")
         dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in tt.shape.dim]
+        if len(dims) < 2:
+            raise ConversionError(f"input '{self.input.name}' has rank {len(dims)}: no axis besides "
+                                  f"the batch axis; a ctinfer model's input has at least one "
+                                  f"(e.g. (batch, features))")
         self.batch_axis = self._batch_axis(dims)
         if input_shape is not None:
             if len(input_shape) != len(dims) - 1:
@@ -501,6 +505,18 @@ class _Importer:
         return n.output[0], act
 
     def op_Dropout(self, n, a, name, act, nodes, src):
+        # Inference: the identity. Opset 12+ has a training_mode input: in training mode
+        # (and a ratio above 0) it drops values at random, which ctinfer does not.
+        if len(n.input) > 2 and n.input[2]:
+            training = bool(np.asarray(self.const(n, 2, "training_mode")).reshape(-1)[0])
+            ratio = a.get("ratio", 0.5)
+            if len(n.input) > 1 and n.input[1]:
+                ratio = float(np.asarray(self.const(n, 1, "ratio")).reshape(-1)[0])
+            if training and ratio != 0.0:
+                _fail(n, f"training_mode=1 with ratio {ratio} drops values at random; ctinfer's "
+                      f"Dropout is the inference-mode identity (training_mode=0 or ratio=0)")
+        if len(n.output) > 1 and n.output[1] and (self.act_consumers(n.output[1]) or n.output[1] == self.g.output):
+            _fail(n, "the mask output is used; ctinfer's Dropout has none")
         return n.output[0], act
 
     def op_Transpose(self, n, a, name, act, nodes, src):
@@ -689,7 +705,15 @@ class _Importer:
             params.append(b)
         nout = w.shape[1] * group
         nodes.append(Layer(f"ConvTranspose{dims}D<{nout}, {', '.join(opts)}>", params, src))
-        out = self.shape_of(n.output[0], n)
+        # ONNX's shape inference leaves the output of some older ConvTranspose versions (with
+        # output_shape) unknown: the extents follow from the pads found above.
+        out = (act.onnx[0], nout) + tuple(
+            strides[i] * (in_sp[i] - 1) + outpad[i] + (kernel[i] - 1) * dil[i] + 1 - pads[i] - pads[i + dims]
+            for i in range(dims))
+        known = self.g.shapes.get(n.output[0])
+        if known is not None and tuple(known) != out:
+            _fail(n, f"internal: output shape {out} differs from ONNX's {tuple(known)}")
+        self.g.shapes[n.output[0]] = out
         return n.output[0], _Act(out, 0, out[1:])
 
     def op_BatchNormalization(self, n, a, name, act, nodes, src):
@@ -750,8 +774,7 @@ class _Importer:
         pads = self._pads(n, a, dims, act.onnx[2:], kernel, strides, dil)
         if len(n.output) > 1 and n.output[1] and self.act_consumers(n.output[1]):
             _fail(n, "the Indices output is used; not supported")
-        if a.get("storage_order", 0):
-            _fail(n, "storage_order=1 is not supported")
+        # storage_order only changes the Indices output, which is not used here.
         opts = [f"Kernel<{', '.join(map(str, kernel))}>", f"Stride<{', '.join(map(str, strides))}>"]
         opts += self._pad_option(pads, dims)
         if any(d != 1 for d in dil):
@@ -997,9 +1020,13 @@ def _clip(n, a, imp):
         lo = float(imp.const(n, 1, "min"))
     if len(n.input) > 2 and n.input[2]:
         hi = float(imp.const(n, 2, "max"))
+    lo = None if lo is not None and lo <= -3.4e38 else lo
+    hi = None if hi is not None and hi >= 3.4e38 else hi
+    if lo is None and hi is None:
+        return ""                       # no bounds: the identity
     if lo == 0.0 and hi == 6.0:
         return "ReLU6"
-    if lo == 0.0 and (hi is None or hi >= 3.4e38):
+    if lo == 0.0 and hi is None:
         return "ReLU"
     _fail(n, f"Clip({lo}, {hi}); ctinfer has ReLU (min 0) and ReLU6 (min 0, max 6)")
 
