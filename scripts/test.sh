@@ -58,7 +58,8 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   check_generated "PyTorch-exported ONNX models" bash -c \
     '/usr/bin/python3 tests/reference/make_onnx_models.py "$0" "$0"' -- \
     tests/models/mlp.onnx tests/models/resnet.onnx tests/models/mobile.onnx tests/models/conv1d.onnx \
-    tests/models/lstm.onnx tests/models/gru.onnx tests/models/lstm_last.onnx tests/fixtures/converted.hpp
+    tests/models/lstm.onnx tests/models/gru.onnx tests/models/lstm_last.onnx tests/models/activations.onnx \
+    tests/models/signal1d.onnx tests/models/image2d.onnx tests/models/recurrent2.onnx tests/fixtures/converted.hpp
   check_generated "Keras/RTNeural JSON models" bash -c \
     '/usr/bin/python3 tests/reference/make_converted_keras.py "$0" "$0"' -- \
     tests/models/keras/*.json tests/fixtures/converted_keras.hpp

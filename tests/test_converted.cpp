@@ -9,7 +9,13 @@
 // ConvTranspose, nearest Resize), a 1-D conv net (F.pad, dilation, stride, BatchNorm, Mish,
 // GLU as Split/Sigmoid/Mul, AvgPool1d), a 2-layer LSTM (batch_first, with the Shape/Gather/
 // Expand glue of the zero initial state), a conv + bidirectional GRU net taking the last
-// step, and a sequence-first LSTM whose h_n feeds a Linear.
+// step, a sequence-first LSTM whose h_n feeds a Linear; every activation export writes as an
+// op of its own (PReLU, ELU, SELU, CELU, Softplus, Softsign as x/(1+|x|), Hardsigmoid, Dropout,
+// LogSoftmax) and a Concat of Dense branches; a 1-D net with ConstantPad1d, ConvTranspose1d
+// (output_padding), nearest upsampling, per-channel PReLU, average pools counting the padding
+// (exported as Pad + AveragePool) or not, and a (2, 5) output; a 2-D net with ZeroPad2d into a
+// strided conv, a ceil-mode average pool and a global max pool; a bidirectional LSTM into a GRU
+// started from a learned initial state.
 #include <array>
 #include <cstdio>
 #include <string>
@@ -28,13 +34,17 @@
 #include "support/compare.hpp"
 
 // Generated at build time by ctinfer_add_model (tests/CMakeLists.txt).
+#include "activations.hpp"
 #include "conv1d.hpp"
+#include "image2d.hpp"
 #include "gru.hpp"
 #include "lstm.hpp"
 #include "lstm_last.hpp"
 #include "mlp.hpp"
 #include "mobile.hpp"
+#include "recurrent2.hpp"
 #include "resnet.hpp"
+#include "signal1d.hpp"
 #include "keras_amp_conv_gru.hpp"
 #include "keras_amp_lstm.hpp"
 #include "keras_conv1d.hpp"
@@ -94,6 +104,10 @@ TEST_CASE("converted ONNX models equal PyTorch") {
   CTINFER_CONVERTED(lstm)
   CTINFER_CONVERTED(gru)
   CTINFER_CONVERTED(lstm_last)
+  CTINFER_CONVERTED(activations)
+  CTINFER_CONVERTED(signal1d)
+  CTINFER_CONVERTED(image2d)
+  CTINFER_CONVERTED(recurrent2)
 #undef CTINFER_CONVERTED
 }
 

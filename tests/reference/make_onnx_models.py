@@ -152,6 +152,76 @@ class LSTMLast(nn.Module):
         return self.fc(h[-1])
 
 
+class Activations(nn.Module):
+    """Every activation export writes as its own op, and a Concat of two Dense branches."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b1, self.b2, self.c = nn.Linear(16, 24), nn.Linear(24, 8), nn.Linear(24, 6), nn.Linear(14, 12)
+        self.prelu = nn.PReLU()
+        self.acts = nn.Sequential(nn.ELU(0.5), nn.SELU(), nn.CELU(1.5), nn.Softplus(), nn.Softsign(),
+                                  nn.Hardsigmoid(), nn.Dropout(0.3), nn.Identity())
+
+    def forward(self, x):
+        h = self.prelu(self.a(x))
+        h = torch.cat([torch.tanh(self.b1(h)), self.b2(h)], dim=1)
+        return torch.log_softmax(self.acts(self.c(h)), dim=-1)
+
+
+class Signal1d(nn.Module):
+    """Transposed and padded 1-D convolutions, nearest upsampling, per-channel PReLU, average
+    pools with and without the padding counted, and an output reshaped to (2, 5)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(2, 6, 3)
+        self.pad = nn.ConstantPad1d((2, 1), 0.0)
+        self.up = nn.ConvTranspose1d(6, 4, 4, stride=2, padding=1, output_padding=1)
+        self.prelu = nn.PReLU(4)
+        self.fc = nn.Linear(4 * 22, 10)
+
+    def forward(self, x):
+        x = self.up(self.pad(torch.relu(self.c1(x))))
+        x = F.interpolate(self.prelu(x), scale_factor=2, mode="nearest")
+        x = F.avg_pool1d(x, 3, stride=2, padding=1)
+        x = F.avg_pool1d(x, 3, stride=2, padding=1, count_include_pad=False)
+        return self.fc(torch.flatten(x, 1)).reshape(-1, 2, 5)
+
+
+class Image2d(nn.Module):
+    """Asymmetric zero padding into a convolution, ceil-mode average pooling, a dilated strided
+    max pool, and a global max pool."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 6, 3)
+        self.pad = nn.ZeroPad2d((1, 2, 0, 1))
+        self.c2 = nn.Conv2d(6, 8, 3, stride=2, dilation=1)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = torch.relu(self.c2(self.pad(self.c1(x))))
+        x = F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True)
+        x = F.max_pool2d(x, 2, stride=1, dilation=1)
+        return self.fc(torch.flatten(F.adaptive_max_pool2d(x, 1), 1))
+
+
+class Recurrent2(nn.Module):
+    """A bidirectional LSTM, then a GRU started from a learned initial state."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 6, batch_first=True, bidirectional=True)
+        self.gru = nn.GRU(12, 5, batch_first=True)
+        self.h0 = nn.Parameter(torch.zeros(1, 1, 5))
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        y, _ = self.gru(y, self.h0)
+        return self.fc(y)
+
+
 MODELS = [
     # name, module factory, input shape (with batch), opset, torch's constant folding
     ("mlp", MLP, (1, 20), 13, True),
@@ -161,6 +231,10 @@ MODELS = [
     ("lstm", LSTMNet, (1, 12, 5), 14, True),
     ("gru", GRUNet, (1, 2, 14), 15, True),
     ("lstm_last", LSTMLast, (9, 1, 4), 12, True),
+    ("activations", Activations, (1, 16), 16, True),
+    ("signal1d", Signal1d, (1, 2, 20), 12, True),
+    ("image2d", Image2d, (1, 3, 19, 17), 16, True),
+    ("recurrent2", Recurrent2, (1, 7, 3), 14, True),
 ]
 NAMES = [m[0] for m in MODELS]
 

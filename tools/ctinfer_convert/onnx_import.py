@@ -1128,6 +1128,20 @@ def _fuse_patterns(graph):
             remove.update(id(d) for d in dead + [mul])
             add.append((mul, helper.make_node(kind, [x], [mul.output[0]], name=mul.name)))
             break
+    # Softsign as torch exports it: x / (1 + Abs(x)).
+    for div in graph.nodes:
+        if div.op_type != "Div" or len(div.input) != 2 or id(div) in remove:
+            continue
+        x, den = div.input
+        plus = prod.get(den)
+        if x in values or plus is None or plus.op_type != "Add" or len(plus.input) != 2 or only(den) is not div:
+            continue
+        others = [i for i in plus.input if not scalar(i, 1.0)]
+        ab = prod.get(others[0]) if len(others) == 1 else None
+        if ab is None or ab.op_type != "Abs" or ab.input[0] != x or only(others[0]) is not plus:
+            continue
+        remove.update({id(ab), id(plus), id(div)})
+        add.append((div, helper.make_node("Softsign", [x], [div.output[0]], name=div.name)))
     # GELU (erf form): x -> Div(x, sqrt 2) | Mul(x, 1/sqrt 2) -> Erf -> Add(1) -> Mul(x, .) -> Mul(0.5)
     for erf in graph.nodes:
         if erf.op_type != "Erf":
