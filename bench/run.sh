@@ -101,3 +101,9 @@ args=()
 [ -f "$results/compile_time_parts.json" ] && args+=(--compile "$results/compile_time_parts.json")
 "$PY" bench/report.py "${args[@]}" > "$results/report.md"
 cat "$results/report.md"
+# The plots of docs/performance.md (needs python3-matplotlib).
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+  /usr/bin/python3 bench/plot.py "$results" docs/img
+else
+  echo "bench/plot.py skipped: apt-get install python3-matplotlib for the plots"
+fi
