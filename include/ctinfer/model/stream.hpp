@@ -203,8 +203,10 @@ template <class Net>
 struct frame_sizes {
   static constexpr std::size_t input = std::dynamic_extent, output = std::dynamic_extent;
 };
+// (Only for a valid network: a network that already broke a shape rule must not form its
+// one-frame twin, which would report the same mistake again on the frame's shape.)
 template <class Net>
-  requires(stream_traits_of<Net>::verdict.problem == stream_problem::none)
+  requires(network_valid<Net>::value && stream_traits_of<Net>::verdict.problem == stream_problem::none)
 struct frame_sizes<Net> {
   static constexpr std::size_t input = input_shape_t<frame_network_t<Net>>::size;
   static constexpr std::size_t output = output_shape_t<frame_network_t<Net>>::size;
