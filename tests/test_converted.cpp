@@ -10,12 +10,13 @@
 // GLU as Split/Sigmoid/Mul, AvgPool1d), a 2-layer LSTM (batch_first, with the Shape/Gather/
 // Expand glue of the zero initial state), a conv + bidirectional GRU net taking the last
 // step, a sequence-first LSTM whose h_n feeds a Linear; every activation export writes as an
-// op of its own (PReLU, ELU, SELU, CELU, Softplus, Softsign as x/(1+|x|), Hardsigmoid, Dropout,
-// LogSoftmax) and a Concat of Dense branches; a 1-D net with ConstantPad1d, ConvTranspose1d
-// (output_padding), nearest upsampling, per-channel PReLU, average pools counting the padding
-// (exported as Pad + AveragePool) or not, and a (2, 5) output; a 2-D net with ZeroPad2d into a
-// strided conv, a ceil-mode average pool and a global max pool; a bidirectional LSTM into a GRU
-// started from a learned initial state.
+// op of its own (PReLU, ELU, SELU, CELU, Softplus, Hardsigmoid) or as a decomposition (Softsign
+// as x/(1+|x|), GELU's tanh form as Mul/Tanh), Dropout, LogSoftmax and a Concat of Dense
+// branches; a 1-D net with ConstantPad1d, ConvTranspose1d (output_padding), nearest
+// upsampling, per-channel PReLU, average pools counting the padding (exported as Pad +
+// AveragePool) or not, and a (2, 5) output; a 2-D net with ZeroPad2d into a strided conv, a
+// ceil-mode average pool and a global max pool; a bidirectional LSTM into a GRU started from a
+// learned initial state.
 #include <array>
 #include <cstdio>
 #include <string>

@@ -160,7 +160,8 @@ class Activations(nn.Module):
         self.a, self.b1, self.b2, self.c = nn.Linear(16, 24), nn.Linear(24, 8), nn.Linear(24, 6), nn.Linear(14, 12)
         self.prelu = nn.PReLU()
         self.acts = nn.Sequential(nn.ELU(0.5), nn.SELU(), nn.CELU(1.5), nn.Softplus(), nn.Softsign(),
-                                  nn.Hardsigmoid(), nn.Dropout(0.3), nn.Identity())
+                                  nn.Hardsigmoid(), nn.GELU(approximate="tanh"), nn.Dropout(0.3),
+                                  nn.Identity())
 
     def forward(self, x):
         h = self.prelu(self.a(x))

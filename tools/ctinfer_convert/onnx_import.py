@@ -37,7 +37,7 @@ OPSETS = range(7, 19)          # default-domain opsets read; torch.onnx.export 1
 SUPPORTED_OPS = (
     "Gemm, MatMul (+Add), Conv, ConvTranspose, BatchNormalization, Relu, LeakyRelu, PRelu, "
     "Elu, Selu, Celu, Sigmoid, HardSigmoid, Tanh, Softplus, Softsign, HardSwish, Mish, "
-    "Gelu (and its Div/Erf/Add/Mul form), SiLU (x*Sigmoid(x)), Clip (as ReLU or ReLU6), "
+    "Gelu (and its Div/Erf/Add/Mul and tanh forms), SiLU (x*Sigmoid(x)), Clip (as ReLU or ReLU6), "
     "Softmax, LogSoftmax (last axis), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, "
     "ReduceMean/ReduceMax over the spatial axes, Flatten, Reshape, Squeeze, Unsqueeze, "
     "Transpose (a layout change), Pad (constant 0), Resize/Upsample (nearest, integer scales), "
@@ -1080,6 +1080,7 @@ _UNARY = {
     "ctinfer.Mish": lambda n, a, i: "Mish",
     "ctinfer.HardSwish": lambda n, a, i: "HardSwish",
     "ctinfer.GELU": lambda n, a, i: "GELU",
+    "ctinfer.GELU_tanh": lambda n, a, i: "GELU::tanh",
 }
 
 
@@ -1142,6 +1143,53 @@ def _fuse_patterns(graph):
             continue
         remove.update({id(ab), id(plus), id(div)})
         add.append((div, helper.make_node("Softsign", [x], [div.output[0]], name=div.name)))
+    # GELU's tanh form as exported before opset 20:
+    # 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x * (x * x)))), each product one Mul.
+    def scaled(node, c):
+        """The activation input of Mul(node) by the scalar c, or None."""
+        if node is None or node.op_type != "Mul" or len(node.input) != 2:
+            return None
+        a, b = node.input
+        if scalar(a, c) and b not in values:
+            return b
+        if scalar(b, c) and a not in values:
+            return a
+        return None
+
+    for th in graph.nodes:
+        if th.op_type != "Tanh" or id(th) in remove:
+            continue
+        inner = prod.get(th.input[0])
+        s_name = scaled(inner, math.sqrt(2 / math.pi))
+        plus = prod.get(s_name) if s_name else None
+        if plus is None or plus.op_type != "Add" or len(plus.input) != 2:
+            continue
+        for x, cube_term in (plus.input, plus.input[::-1]):
+            m_c = prod.get(cube_term)
+            cube = scaled(m_c, 0.044715)
+            m_cube = prod.get(cube) if cube else None
+            if m_cube is None or m_cube.op_type != "Mul" or x not in m_cube.input:
+                continue
+            sq_name = [i for i in m_cube.input if i != x]
+            sq = prod.get(sq_name[0]) if sq_name else None
+            if sq is None or sq.op_type != "Mul" or list(sq.input) != [x, x]:
+                continue
+            one_plus = only(th.output[0])
+            if one_plus is None or one_plus.op_type != "Add" or not any(scalar(i, 1.0) for i in one_plus.input):
+                continue
+            times_x = only(one_plus.output[0])
+            if times_x is None or times_x.op_type != "Mul" or x not in times_x.input:
+                continue
+            half = only(times_x.output[0])
+            if scaled(half, 0.5) != times_x.output[0]:
+                continue
+            chain = [sq, m_cube, m_c, plus, inner, th, one_plus, times_x, half]
+            if any(only(n.output[0]) is None for n in chain[:-1] if n is not sq) or \
+                    len(cons.get(sq.output[0], [])) != 1:
+                continue
+            remove.update(id(n) for n in chain)
+            add.append((half, helper.make_node("ctinfer.GELU_tanh", [x], [half.output[0]], name=half.name)))
+            break
     # GELU (erf form): x -> Div(x, sqrt 2) | Mul(x, 1/sqrt 2) -> Erf -> Add(1) -> Mul(x, .) -> Mul(0.5)
     for erf in graph.nodes:
         if erf.op_type != "Erf":
