@@ -13,6 +13,24 @@
 
 namespace ctinfer {
 
+namespace detail {
+// The decimal digits of a number, most significant first; usable in constant evaluation.
+struct decimal {
+  char text[20] = {};  // 2^64 - 1 has 20 digits
+  std::size_t size = 0;
+  constexpr explicit decimal(unsigned long long number) {
+    char reversed[20] = {};
+    std::size_t n = 0;
+    do {
+      reversed[n++] = static_cast<char>('0' + number % 10);
+      number /= 10;
+    } while (number != 0);
+    while (n != 0) text[size++] = reversed[--n];
+  }
+  constexpr std::string_view view() const { return std::string_view(text, size); }
+};
+}  // namespace detail
+
 class status {
  public:
   static constexpr std::size_t capacity = 191;
@@ -41,19 +59,7 @@ class status {
     text_[length_] = '\0';
     return *this;
   }
-  constexpr status& append(std::size_t number) {
-    char digits[24] = {};
-    std::size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + number % 10);
-      number /= 10;
-    } while (number != 0);
-    while (n != 0) {
-      const char c[1] = {digits[--n]};
-      append(std::string_view(c, 1));
-    }
-    return *this;
-  }
+  constexpr status& append(std::size_t number) { return append(detail::decimal(number).view()); }
 
  private:
   bool failed_ = false;

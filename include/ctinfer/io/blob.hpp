@@ -80,16 +80,7 @@ struct fnv1a {
     }
     return *this;
   }
-  constexpr fnv1a& add(std::size_t number) {  // decimal
-    char digits[24] = {};
-    std::size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + number % 10);
-      number /= 10;
-    } while (number != 0);
-    while (n != 0) add(std::string_view(&digits[--n], 1));
-    return *this;
-  }
+  constexpr fnv1a& add(std::size_t number) { return add(decimal(number).view()); }
   template <std::size_t N>
   constexpr fnv1a& add_list(const std::array<std::size_t, N>& values) {
     for (std::size_t i = 0; i < N; ++i) {
@@ -211,16 +202,7 @@ struct blob_traits {
 };
 
 // Message helpers: u64 in decimal (status::append takes size_t) and in hex, 0x and 16 digits.
-constexpr status& append_u64(status& s, std::uint64_t v) {
-  char digits[24] = {};
-  std::size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (n != 0) s.append(std::string_view(&digits[--n], 1));
-  return s;
-}
+constexpr status& append_u64(status& s, std::uint64_t v) { return s.append(decimal(v).view()); }
 constexpr status& append_hex(status& s, std::uint64_t v) {
   char digits[18] = {'0', 'x'};
   for (std::size_t i = 0; i < 16; ++i) digits[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xF];
