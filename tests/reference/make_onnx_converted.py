@@ -391,10 +391,8 @@ def verify(name, conv, data, exp, batch_axis, out_axis, n, i):
 # ----------------------------------------------------------------------------- writing
 
 def floats(values, indent="    "):
-    values = [float(v) for v in values]
-    lines = []
-    for k in range(0, len(values), VALUES_PER_LINE):
-        lines.append(indent + ", ".join(emit.literal(v, "float") for v in values[k:k + VALUES_PER_LINE]) + ",")
+    lits = emit.literals(values, "float")
+    lines = [indent + ", ".join(lits[k:k + VALUES_PER_LINE]) + "," for k in range(0, len(lits), VALUES_PER_LINE)]
     return "{\n" + "\n".join(lines) + "\n}"
 
 

@@ -72,10 +72,7 @@ def convert(args):
     path = args.model
     if path.endswith(".json"):
         from .keras_import import load_keras_json
-        try:
-            model = load_keras_json(path, sequence_length=args.sequence_length)
-        except TypeError:
-            model = load_keras_json(path)
+        model = load_keras_json(path, sequence_length=args.sequence_length)
     else:
         from .onnx_import import load_onnx
         model = load_onnx(path, input_shape=args.input_shape)

@@ -49,20 +49,7 @@ class Model:
 def flat_params(nodes):
     """Every parameter tensor, depth-first in the order written (ctinfer's params_t order),
     as a list of float64 numpy arrays flattened row-major."""
-    out = []
-    for node in nodes:
-        if isinstance(node, Layer):
-            out.extend(np.asarray(p, dtype=np.float64).reshape(-1) for p in node.params)
-        elif isinstance(node, Residual):
-            out.extend(flat_params(node.body))
-            if node.shortcut is not None:
-                out.extend(flat_params(node.shortcut))
-        elif isinstance(node, Concat):
-            for branch in node.branches:
-                out.extend(flat_params(branch))
-        else:
-            raise TypeError(f"not a node: {node!r}")
-    return out
+    return [t for _, tensors in layer_params(nodes) for t in tensors]
 
 
 def layer_params(nodes):

@@ -627,6 +627,26 @@ class _Importer:
             return [f"Pad<{', '.join(map(str, b))}>"]
         return [f"Pads<{', '.join(map(str, b + e))}>"]
 
+    def _conv_layer(self, kind, dims, nout, w, b, kernel, strides, pads, dil, group, src,
+                    outpad=None):
+        """A Conv / ConvTranspose layer with PyTorch's defaults left out of its options."""
+        opts = [f"Kernel<{', '.join(map(str, kernel))}>"]
+        if any(s != 1 for s in strides):
+            opts.append(f"Stride<{', '.join(map(str, strides))}>")
+        opts += self._pad_option(pads, dims)
+        if outpad and any(outpad):
+            opts.append(f"OutputPad<{', '.join(map(str, outpad))}>")
+        if any(d != 1 for d in dil):
+            opts.append(f"Dilation<{', '.join(map(str, dil))}>")
+        if group != 1:
+            opts.append(f"Groups<{group}>")
+        params = [w]
+        if b is None:
+            opts.append("NoBias")
+        else:
+            params.append(b)
+        return Layer(f"{kind}{dims}D<{nout}, {', '.join(opts)}>", params, src)
+
     def op_Conv(self, n, a, name, act, nodes, src):
         dims = self._spatial(n, act)
         self.need(act, act.natural(), nodes, n)
@@ -637,21 +657,8 @@ class _Importer:
         dil = list(a.get("dilations", [1] * dims))
         group = a.get("group", 1)
         pads = self._pads(n, a, dims, act.onnx[2:], kernel, strides, dil)
-        opts = [f"Kernel<{', '.join(map(str, kernel))}>"]
-        if any(s != 1 for s in strides):
-            opts.append(f"Stride<{', '.join(map(str, strides))}>")
-        opts += self._pad_option(pads, dims)
-        if any(d != 1 for d in dil):
-            opts.append(f"Dilation<{', '.join(map(str, dil))}>")
-        if group != 1:
-            opts.append(f"Groups<{group}>")
-        params = [w]
-        if b is None:
-            opts.append("NoBias")
-        else:
-            params.append(b)
-        nout = w.shape[0]
-        nodes.append(Layer(f"Conv{dims}D<{nout}, {', '.join(opts)}>", params, src))
+        nodes.append(self._conv_layer("Conv", dims, w.shape[0], w, b, kernel, strides, pads, dil,
+                                      group, src))
         out = self.shape_of(n.output[0], n)
         return n.output[0], _Act(out, 0, out[1:])
 
@@ -688,23 +695,9 @@ class _Importer:
             if outpad[i] and outpad[i] >= max(strides[i], dil[i]):
                 _fail(n, f"output_padding {outpad[i]} on axis {i} is not below the stride or "
                       f"the dilation; not supported")
-        opts = [f"Kernel<{', '.join(map(str, kernel))}>"]
-        if any(s != 1 for s in strides):
-            opts.append(f"Stride<{', '.join(map(str, strides))}>")
-        opts += self._pad_option(pads, dims)
-        if any(outpad):
-            opts.append(f"OutputPad<{', '.join(map(str, outpad))}>")
-        if any(d != 1 for d in dil):
-            opts.append(f"Dilation<{', '.join(map(str, dil))}>")
-        if group != 1:
-            opts.append(f"Groups<{group}>")
-        params = [w]
-        if b is None:
-            opts.append("NoBias")
-        else:
-            params.append(b)
         nout = w.shape[1] * group
-        nodes.append(Layer(f"ConvTranspose{dims}D<{nout}, {', '.join(opts)}>", params, src))
+        nodes.append(self._conv_layer("ConvTranspose", dims, nout, w, b, kernel, strides, pads, dil,
+                                      group, src, outpad))
         # ONNX's shape inference leaves the output of some older ConvTranspose versions (with
         # output_shape) unknown: the extents follow from the pads found above.
         out = (act.onnx[0], nout) + tuple(
