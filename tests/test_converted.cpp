@@ -32,7 +32,7 @@
 
 #include "fixtures/converted.hpp"
 #include "fixtures/converted_keras.hpp"
-#include "support/compare.hpp"
+#include "support/check_model.hpp"
 
 // Generated at build time by ctinfer_add_model (tests/CMakeLists.txt).
 #include "activations.hpp"
@@ -61,6 +61,7 @@ namespace ci = ctinfer;
 namespace fx = ctinfer_fixtures::converted;
 namespace fk = ctinfer_fixtures::converted_keras;
 using ctinfer_test::check_close;
+using ctinfer_test::check_model;
 
 namespace {
 // Exported graphs compute what PyTorch does in float32, with the same reductions (sums of up
@@ -68,18 +69,6 @@ namespace {
 // tolerance of the conv and recurrent layer tests. A wrong weight layout, pad or gate order
 // gives errors of order 0.1.
 constexpr ctinfer_test::tolerance converted_tol{1e-5, 1e-5};
-
-template <class Net, std::size_t NI, std::size_t NE>
-void check_model(const char* name, const ci::params_t<Net>& params, const float (&input)[NI],
-                 const float (&expected)[NE]) {
-  static_assert(ci::input_shape_t<Net>::size == NI, "input size differs from PyTorch's");
-  static_assert(ci::output_shape_t<Net>::size == NE, "output size differs from PyTorch's");
-  auto model = std::make_unique<ci::Model<Net>>(params);
-  std::vector<float> y(NE);
-  const ci::status st = model->forward(std::span<const float>(input, NI), std::span<float>(y));
-  REQUIRE(st.ok());
-  check_close(name, std::span<const float>(y), std::span<const float>(expected, NE), converted_tol);
-}
 
 // Frame by frame through Model::process (only instantiated for nets that stream).
 template <bool Streams, class Net, std::size_t NI, std::size_t NE>
@@ -97,7 +86,7 @@ void check_streamed(const char* name, const ci::params_t<Net>& params, const flo
 
 TEST_CASE("converted ONNX models equal PyTorch") {
 #define CTINFER_CONVERTED(N)                                                   \
-  SUBCASE(#N) { check_model<N::model>(#N, N::params, fx::N##_input, fx::N##_expected); }
+  SUBCASE(#N) { check_model<N::model>(#N, N::params, fx::N##_input, fx::N##_expected, converted_tol); }
   CTINFER_CONVERTED(mlp)
   CTINFER_CONVERTED(resnet)
   CTINFER_CONVERTED(mobile)
@@ -119,7 +108,8 @@ TEST_CASE("converted ONNX models equal PyTorch") {
 TEST_CASE("converted Keras/RTNeural JSON models equal PyTorch") {
 #define CTINFER_KERAS_CASE(N, T, S)                                                              \
   SUBCASE(#N) {                                                                                 \
-    check_model<keras_##N::model>("keras " #N, keras_##N::params, fk::N##_input, fk::N##_expected); \
+    check_model<keras_##N::model>("keras " #N, keras_##N::params, fk::N##_input, fk::N##_expected, \
+                                converted_tol);                                               \
     check_streamed<S, keras_##N::model>("keras " #N " streamed", keras_##N::params, fk::N##_input, \
                                         fk::N##_expected);                                     \
   }

@@ -48,9 +48,6 @@ What it writes
       dropped, flattened), and the X-macro CTINFER_ONNX_CONVERTED_CASES(X).
   DOCS_DIR/onnx-converter-conformance.md   every test considered: checked (with the layers
       the converter made), refused (the converter's message) or not run (why).
-  A case listed in KNOWN_FAILURES (converted, but ctinfer computes it outside the tolerance,
-  for the reason given there) goes into CTINFER_ONNX_CONVERTED_KNOWN_FAILURES instead, which
-  the test runs in a doctest::may_fail test case; the doc marks it "checked, known failure".
 
 tests/test_onnx_converted.cpp runs every case (ctinfer::Model<model> from params, forward on
 input) and compares with expected within 1e-5 absolute + 1e-5 relative.
@@ -103,11 +100,6 @@ ELEMENTWISE = ("Relu", "LeakyRelu", "Elu", "Selu", "Celu", "Sigmoid", "HardSigmo
 PER_SAMPLE = ("Conv", "ConvTranspose", "BatchNormalization", "MaxPool", "AveragePool",
               "GlobalAveragePool", "GlobalMaxPool")
 RESHAPES = ("Reshape", "Flatten", "Squeeze", "Unsqueeze")
-# Cases that convert but that ctinfer computes outside the tolerance, with the reason: they run
-# in a test case of their own marked doctest::may_fail (reported, not failing the suite) until
-# the cause is fixed; then remove the entry and regenerate.
-KNOWN_FAILURES = {
-}
 
 
 # ----------------------------------------------------------------------------- reading
@@ -303,7 +295,7 @@ def layer_text(nodes):
 class Result:
     def __init__(self, name, op, expanded):
         self.name, self.op, self.expanded = name, op, expanded
-        self.result, self.message, self.cases, self.note = "", "", [], ""
+        self.result, self.message, self.cases = "", "", []
 
 
 def run_test(name, op, base_node, opset, expanded, tmp):
@@ -361,10 +353,6 @@ def run_test(name, op, base_node, opset, expanded, tmp):
     r.message = layer_text(cases[0][1].nodes) or "(no layer: the values keep their order)"
     if len(cases) > 1:
         r.message = f"{len(cases)} samples: " + r.message
-    fails = [c[0] for c in cases if c[0] in KNOWN_FAILURES]
-    if fails:
-        r.result = "checked, known failure"
-        r.note = "; ".join(f"{c} fails: {KNOWN_FAILURES[c]}" for c in fails)
     return r
 
 
@@ -448,17 +436,10 @@ def header_text(results, version):
         lines.append(case_text(c))
     lines.append("}  // namespace ctinfer_fixtures::onnx_converted")
     lines.append("")
-    lines.append("// X(NAME) for every case above, except the known failures (docs/" + DOC + ").")
+    lines.append("// X(NAME) for every case above.")
     lines.append("#define CTINFER_ONNX_CONVERTED_CASES(X) \\")
     for c in cases:
-        if c[0] not in KNOWN_FAILURES:
-            lines.append(f"  X({c[0]}) \\")
-    lines.append("")
-    lines.append("// X(NAME) for the cases ctinfer is known to compute outside the tolerance (why: the doc).")
-    lines.append("#define CTINFER_ONNX_CONVERTED_KNOWN_FAILURES(X) \\")
-    for c in cases:
-        if c[0] in KNOWN_FAILURES:
-            lines.append(f"  X({c[0]}) \\")
+        lines.append(f"  X({c[0]}) \\")
     lines.append("")
     lines.append("#endif  // CTINFER_FIXTURES_ONNX_CONVERTED_HPP")
     return "\n".join(lines) + "\n"
@@ -470,8 +451,7 @@ def md(text):
 
 def doc_text(results, version):
     supported_long = f"Supported: {SUPPORTED_OPS}"
-    checked = sum(r.result.startswith("checked") for r in results)
-    known = sum(len([c for c in r.cases if c[0] in KNOWN_FAILURES]) for r in results)
+    checked = sum(r.result == "checked" for r in results)
     refused = sum(r.result == "refused" for r in results)
     notrun = sum(r.result == "not run" for r in results)
     ncases = sum(len(r.cases) for r in results)
@@ -507,9 +487,6 @@ def doc_text(results, version):
         "`ConversionError`; the message is the converter's (the list of supported ops its",
         "unsupported-op message ends with is quoted once, below, and abbreviated in the table).",
         "**not run** - the generator could not pose the test as a batch-1 model (see above).",
-        "**checked, known failure** - converted, but ctinfer's result is outside the tolerance",
-        "for the reason given; such cases run in a test case marked `doctest::may_fail` (reported,",
-        "not failing the suite) until the cause is fixed.",
         "",
         "The converter's list of supported ops:",
         "",
@@ -526,7 +503,7 @@ def doc_text(results, version):
         "",
         "## Summary",
         "",
-        f"{len(results)} tests: {checked} checked ({ncases} cases, {known} of them a known failure), "
+        f"{len(results)} tests: {checked} checked ({ncases} cases), "
         f"{refused} refused, {notrun} not run. An op's `_expanded` tests count under the op.",
         "",
         "| op | tests | checked | refused | not run |",
@@ -544,11 +521,9 @@ def doc_text(results, version):
     for r in results:
         msg = r.message.replace(supported_long, "Supported: (the list above)")
         op = r.op + (" (expanded)" if r.expanded else "")
-        if r.result.startswith("checked"):
+        if r.result == "checked":
             count, rest = r.message.split(": ", 1) if r.message.split(":")[0].endswith("samples") else ("", r.message)
             msg = (f"{count}: " if count else "") + (f"`{rest}`" if not rest.startswith("(") else rest)
-            if r.note:
-                msg += " **" + md(r.note) + "**"
         else:
             msg = md(msg)
         out.append(f"| `{r.name}` | {op} | {r.result} | {msg} |")
@@ -564,9 +539,6 @@ def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         for name, op, node, opset, expanded in considered():
             results.append(run_test(name, op, node, opset, expanded, tmp))
-    stale = set(KNOWN_FAILURES) - {c[0] for r in results for c in r.cases}
-    if stale:
-        raise RuntimeError(f"KNOWN_FAILURES names {sorted(stale)}, which are not checked cases")
     version = data_version()
     with open(os.path.join(fixtures_dir, HEADER), "w") as f:
         f.write(header_text(results, version))
