@@ -27,8 +27,9 @@ using Amp = ci::Sequential<ci::Input<ci::Shape<64, 1>>, ci::GRU<8>, ci::Dense<1>
 
 TEST_CASE("errors.md: a wrong weight count (one tensor forgotten)") {
   static ci::params_t<Net> params{};
-  const std::vector<float> without_conv_bias(ci::param_count_v<Net> - 4, 0.5f);
-  const ci::status st = ci::load_flat(params, without_conv_bias);
+  const std::vector<float> flat(ci::param_count_v<Net> - 4, 0.5f);  // a state_dict without the conv bias
+  // PyTorch: nn.Conv2d(1, 4, 3, padding=1, bias=False) ... but ci::Conv2D<4, ...> has a bias.
+  ci::status st = ci::load_flat(params, flat);   // the first model of getting-started.md
   CHECK(std::string_view(st.message()) ==
         "load_flat: expected 690 values (every weight tensor in layer order, state_dict layout), got 686");
   CHECK(ci::get<0>(params).weight[0] == 0.0f);  // untouched
@@ -46,7 +47,7 @@ TEST_CASE("errors.md: a blob for another model") {
   std::array<std::byte, ci::blob_size_v<Small>> bytes{};
   REQUIRE(ci::write_blob<Small>(small, bytes).ok());
   ci::params_t<Wider> wider{};
-  const ci::status st = ci::load_blob<Wider>(wider, bytes);
+  const ci::status st = ci::load_blob<Wider>(wider, bytes);  // bytes written for Sequential<Input<Shape<4>>, Dense<3>>
   CHECK(std::string_view(st.message()) ==
         "load_blob: this blob is for another model (signature 0x89d17cc46a69cf14, this network's is "
         "0x570e18bcfda1ec19)");

@@ -6,7 +6,7 @@
 namespace ci = ctinfer;
 
 using Net = ci::Sequential<ci::Input<ci::Shape<8, 8>>, ci::Conv2D<4, ci::Kernel<3>>, ci::ReLU,
-                           ci::Flatten, ci::Dense<2>>;
+                           ci::Flatten, ci::Dense<2>>;   // a grey 8x8 image
 
 int main() {
   ci::params_t<Net> params{};

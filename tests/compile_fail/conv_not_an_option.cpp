@@ -5,7 +5,8 @@
 #include <ctinfer/ctinfer.hpp>
 namespace ci = ctinfer;
 
-using Net = ci::Sequential<ci::Input<ci::Shape<3, 16, 16>>, ci::Conv2D<4, ci::Kernel<3>, ci::ReLU>,
+using Net = ci::Sequential<ci::Input<ci::Shape<3, 16, 16>>,
+                           ci::Conv2D<4, ci::Kernel<3>, ci::ReLU>,   // meant: Conv2D<4, Kernel<3>>, ReLU
                            ci::Flatten, ci::Dense<2>>;
 
 int main() {

@@ -1,17 +1,20 @@
 #!/usr/bin/python3
-"""The C++ snippets of the documentation are compiled: each one is a file that CI builds.
+"""The C++ snippets of the documentation are compiled: each one is (part of) a file that CI builds.
 
-A fenced block in README.md or docs/*.md that is preceded by a marker line
+Every ```cpp block in README.md and docs/*.md is preceded by a marker line naming where it is
+compiled:
 
-    <!-- compiled: examples/docs/first_model.cpp -->
-    ```cpp
-    ...
-    ```
+    <!-- compiled: examples/docs/first_model.cpp -->    the block is that whole file
+    <!-- excerpt: tests/compile_fail/missing_flatten.cpp -->   the block's lines appear, in
+                                                       order and contiguous, in that file
+    <!-- abridged: why -->    a listing shortened with "..." (e.g. a generated header), shown
+                              for its shape and not compiled; kept for the few such listings
 
-must be identical to that file (the file is built by examples/CMakeLists.txt with
-ctinfer_example, and run as a test). This script checks every marker: the file exists, the
-block right after the marker is a ```cpp block, and its text equals the file's. It also checks
-that every examples/docs/*.cpp file is shown by some marker, so that none is left behind.
+The named files are built by CMake (examples/CMakeLists.txt with ctinfer_example, the tests,
+the compile-fail tests, which check that the mistake a doc shows is refused with the message it
+quotes). This script checks every block: it has a marker, the file exists, the text matches
+(for excerpts, blank lines and blanks at either end of a line are ignored). It also checks that every examples/docs/*.cpp file is
+named by some marker, so that none is left behind.
 
     /usr/bin/python3 tests/docs/check_snippets.py [repository root]     (also run by ctest)
 
@@ -24,52 +27,59 @@ import os
 import re
 import sys
 
-MARKER = re.compile(r"^\s*<!--\s*compiled:\s*(\S+)\s*-->\s*$")
+MARKER = re.compile(r"^\s*<!--\s*(compiled|excerpt|abridged):\s*(.*?)\s*-->\s*$")
 FENCE_OPEN = re.compile(r"^```cpp\s*$")
 FENCE_CLOSE = re.compile(r"^```\s*$")
 
 
-def snippets(md_path):
-    """Yields (marker line number, file named by the marker, block text or None, problem)."""
+def blocks(md_path):
+    """Yields (line of the fence, kind, target, block lines) for every ```cpp block; kind and
+    target are those of the marker on the closest non-blank line above, or None."""
     with open(md_path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     i = 0
     while i < len(lines):
-        m = MARKER.match(lines[i])
-        if not m:
+        if not FENCE_OPEN.match(lines[i]):
             i += 1
             continue
-        marker_line, target = i + 1, m.group(1)
-        j = i + 1
-        while j < len(lines) and lines[j].strip() == "":
-            j += 1
-        if j >= len(lines) or not FENCE_OPEN.match(lines[j]):
-            yield marker_line, target, None, "the marker is not followed by a ```cpp block"
-            i = j
-            continue
-        k = j + 1
+        above = i - 1
+        while above >= 0 and lines[above].strip() == "":
+            above -= 1
+        m = MARKER.match(lines[above]) if above >= 0 else None
+        k = i + 1
         while k < len(lines) and not FENCE_CLOSE.match(lines[k]):
             k += 1
-        if k >= len(lines):
-            yield marker_line, target, None, "the ```cpp block is not closed"
-            return
-        yield marker_line, target, "\n".join(lines[j + 1:k]) + "\n", None
+        yield i + 1, (m.group(1) if m else None), (m.group(2) if m else None), lines[i + 1:k]
         i = k + 1
+
+
+def contains(file_lines, block_lines):
+    """True when block_lines occur in file_lines, contiguous and in order; blank lines, and blanks
+    at either end of a line, are ignored (a doc may show an indented line flush left)."""
+    f = [l.strip() for l in file_lines if l.strip()]
+    b = [l.strip() for l in block_lines if l.strip()]
+    return any(f[i:i + len(b)] == b for i in range(len(f) - len(b) + 1))
 
 
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                            os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
     docs = [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
-    errors, shown, count = [], set(), 0
+    errors, shown, counts = [], set(), {"compiled": 0, "excerpt": 0, "abridged": 0}
     for md in docs:
         if not os.path.exists(md):
             continue
         rel_md = os.path.relpath(md, root)
-        for line, target, block, problem in snippets(md):
+        for line, kind, target, block in blocks(md):
             where = f"{rel_md}:{line}"
-            if problem:
-                errors.append(f"{where}: {problem}")
+            if kind is None:
+                errors.append(f"{where}: a ```cpp block without a marker (<!-- compiled: FILE -->, "
+                              f"<!-- excerpt: FILE --> or <!-- abridged: why -->) on the line above")
+                continue
+            counts[kind] += 1
+            if kind == "abridged":
+                if not target:
+                    errors.append(f"{where}: <!-- abridged: --> needs a reason")
                 continue
             path = os.path.normpath(os.path.join(root, target))
             shown.add(path)
@@ -78,11 +88,13 @@ def main():
                 continue
             with open(path, encoding="utf-8") as f:
                 text = f.read()
-            count += 1
-            if text.rstrip("\n") + "\n" != block:
-                diff = difflib.unified_diff(text.rstrip("\n").split("\n"), block.rstrip("\n").split("\n"),
+            if kind == "compiled" and text.rstrip("\n") + "\n" != "\n".join(block) + "\n":
+                diff = difflib.unified_diff(text.rstrip("\n").split("\n"), block,
                                             fromfile=target, tofile=f"{where} (the doc's block)", lineterm="")
                 errors.append(f"{where}: the block differs from {target}:\n" + "\n".join(diff))
+            elif kind == "excerpt" and not contains(text.split("\n"), block):
+                errors.append(f"{where}: the block's lines are not a contiguous part of {target}:\n  "
+                              + "\n  ".join(block))
     for path in sorted(glob.glob(os.path.join(root, "examples", "docs", "*.cpp"))):
         if os.path.normpath(path) not in shown:
             errors.append(f"{os.path.relpath(path, root)}: not shown in any doc (add a "
@@ -92,7 +104,8 @@ def main():
     if errors:
         print(f"check_snippets: {len(errors)} problem(s)")
         return 1
-    print(f"check_snippets: {count} compiled snippet(s) identical to their files")
+    print(f"check_snippets: {counts['compiled']} block(s) identical to their files, {counts['excerpt']} "
+          f"excerpt(s) found in theirs, {counts['abridged']} abridged listing(s)")
     return 0
 
 
