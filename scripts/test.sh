@@ -2,8 +2,9 @@
 # Runs the whole test suite twice: layers and networks against PyTorch's references,
 # compile-time checks, compile-fail diagnostics, allocation counting, the CMake consumers.
 #
-#   GCC 12, -O2: every SIMD target Highway builds here is compiled, and every one this CPU
-#     runs is tested (AVX-512 targets are only compiled on a CPU without AVX-512).
+#   GCC 12, -O2: every SIMD target ctinfer's runtime dispatch compiles (on x86: SCALAR,
+#     SSSE3, SSE4, AVX2, AVX3) is compiled, and every one this CPU runs is tested (AVX3 is
+#     only compiled on a CPU without AVX-512).
 #   Clang 14 with AddressSanitizer and UndefinedBehaviorSanitizer (-fno-sanitize-recover: the
 #     first report fails its test), at -O0: the targets this CPU runs, compiled and tested;
 #     plus a short libFuzzer run of load_blob (tests/fuzz). -O0 because Clang 14 takes over

@@ -7,7 +7,7 @@
 //      here, against cmath (correctly rounded to float for float lanes).
 //
 // Build (include dirs: include/ and the repository root, for HWY_TARGET_INCLUDE):
-//   g++ -std=c++20 -O2 -DHWY_COMPILE_ALL_ATTAINABLE -DHWY_WANT_AVX3_DL
+//   g++ -std=c++20 -O2 -DHWY_COMPILE_ALL_ATTAINABLE
 //       -fno-exceptions -fno-rtti -Iinclude -I. tests/test_math.cpp
 //       tests/doctest_main.cpp -lhwy
 
