@@ -511,7 +511,7 @@ def doc_text(results, version):
     ]
     for op in sorted({r.op for r in results}):
         rs = [r for r in results if r.op == op]
-        out.append(f"| {op} | {len(rs)} | {sum(r.result.startswith('checked') for r in rs)} | "
+        out.append(f"| {op} | {len(rs)} | {sum(r.result == 'checked' for r in rs)} | "
                    f"{sum(r.result == 'refused' for r in rs)} | {sum(r.result == 'not run' for r in rs)} |")
     missing = [op for op in OPS if op not in {r.op for r in results}]
     if missing:

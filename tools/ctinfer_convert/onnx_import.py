@@ -627,6 +627,18 @@ class _Importer:
             return [f"Pad<{', '.join(map(str, b))}>"]
         return [f"Pads<{', '.join(map(str, b + e))}>"]
 
+    def _conv_inputs(self, n, a, act, nodes):
+        """What Conv and ConvTranspose read alike: the spatial rank, the constant W and B, and
+        the kernel, strides, dilations and group with ONNX's defaults filled in."""
+        dims = self._spatial(n, act)
+        self.need(act, act.natural(), nodes, n)
+        w = self.const(n, 1, "W")
+        b = self.const(n, 2, "B")
+        kernel = list(a.get("kernel_shape", w.shape[2:]))
+        strides = list(a.get("strides", [1] * dims))
+        dil = list(a.get("dilations", [1] * dims))
+        return dims, w, b, kernel, strides, dil, a.get("group", 1)
+
     def _conv_layer(self, kind, dims, nout, w, b, kernel, strides, pads, dil, group, src,
                     outpad=None):
         """A Conv / ConvTranspose layer with PyTorch's defaults left out of its options."""
@@ -648,14 +660,7 @@ class _Importer:
         return Layer(f"{kind}{dims}D<{nout}, {', '.join(opts)}>", params, src)
 
     def op_Conv(self, n, a, name, act, nodes, src):
-        dims = self._spatial(n, act)
-        self.need(act, act.natural(), nodes, n)
-        w = self.const(n, 1, "W")
-        b = self.const(n, 2, "B")
-        kernel = list(a.get("kernel_shape", w.shape[2:]))
-        strides = list(a.get("strides", [1] * dims))
-        dil = list(a.get("dilations", [1] * dims))
-        group = a.get("group", 1)
+        dims, w, b, kernel, strides, dil, group = self._conv_inputs(n, a, act, nodes)
         pads = self._pads(n, a, dims, act.onnx[2:], kernel, strides, dil)
         nodes.append(self._conv_layer("Conv", dims, w.shape[0], w, b, kernel, strides, pads, dil,
                                       group, src))
@@ -663,14 +668,7 @@ class _Importer:
         return n.output[0], _Act(out, 0, out[1:])
 
     def op_ConvTranspose(self, n, a, name, act, nodes, src):
-        dims = self._spatial(n, act)
-        self.need(act, act.natural(), nodes, n)
-        w = self.const(n, 1, "W")
-        b = self.const(n, 2, "B")
-        kernel = list(a.get("kernel_shape", w.shape[2:]))
-        strides = list(a.get("strides", [1] * dims))
-        dil = list(a.get("dilations", [1] * dims))
-        group = a.get("group", 1)
+        dims, w, b, kernel, strides, dil, group = self._conv_inputs(n, a, act, nodes)
         outpad = list(a.get("output_padding", [0] * dims))
         in_sp = act.onnx[2:]
         auto = a.get("auto_pad", b"NOTSET")
