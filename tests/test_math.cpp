@@ -478,8 +478,9 @@ TEST_CASE("SIMD math: double on every target") {
 // The fast gate functions of the float recurrent cells (math-inl.h: TanhRational and
 // SigmoidRational) against double-precision references, on every target, over a sample of
 // every 509th float bit pattern (8.4 million values: all binades, both signs, NaNs and infinities) plus the edge
-// cases. Bounds: the maxima stated in math-inl.h, measured over all 2^32 floats on AVX2
-// (tanh 4.15e-7 relative, sigmoid 2.18e-7 absolute), with room for the targets without FMA.
+// cases. Bounds: the maxima stated in math-inl.h, measured over all 2^32 floats (tanh
+// 4.15e-7 relative with FMA, 4.29e-7 without; sigmoid 2.18e-7 and 2.64e-7 absolute), with a
+// little room for a compiler contracting the scalar target's operations differently.
 TEST_CASE("fast gate functions: TanhRational and SigmoidRational on every target") {
   std::vector<float> in = MakeInputs<float>({{-20, 20}, {-1, 1}}, 20001, 1000, 13);
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += 509) in.push_back(std::bit_cast<float>(static_cast<uint32_t>(b)));
@@ -512,7 +513,7 @@ TEST_CASE("fast gate functions: TanhRational and SigmoidRational on every target
     CAPTURE(tanh_at);
     CAPTURE(sigmoid_at);
     CHECK(tanh_rel <= 4.5e-7);
-    CHECK(sigmoid_abs <= 2.5e-7);
+    CHECK(sigmoid_abs <= 2.8e-7);
     CHECK(wrong_specials == 0);
     // Exact facts: tanh is odd, sigmoid(0) is 1/2, the limits are reached.
     const float probe[] = {0.0f, 0.3f, 1.7f, 8.9f, 9.5f, 40.0f, std::numeric_limits<float>::infinity()};

@@ -29,7 +29,7 @@ namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The gate functions: the fast rational forms in float (within 4.2e-7 of tanh, far inside
+// The gate functions: the fast rational forms in float (within 4.3e-7 of tanh, far inside
 // what a float recurrence keeps), the accurate ones in double.
 template <class D, class V>
 HWY_INLINE V cell_sigmoid(D d, V x) {
