@@ -4,7 +4,9 @@
 //  (b) cmath against glibc on sweeps and special values, and against
 //      correctly rounded values from mpmath (tools/fit_math_coefficients.py --table);
 //  (c) the SIMD functions of ctinfer/kernels/math-inl.h on every target compiled
-//      here, against cmath (correctly rounded to float for float lanes).
+//      here, against cmath (correctly rounded to float for float lanes);
+//  (d) the recurrent cells' fast float gate functions (TanhRational, SigmoidRational) on
+//      every target, against double-precision references, within their stated bounds.
 //
 // Build (include dirs: include/ and the repository root, for HWY_TARGET_INCLUDE):
 //   g++ -std=c++20 -O2 -DHWY_COMPILE_ALL_ATTAINABLE

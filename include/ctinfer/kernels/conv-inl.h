@@ -28,6 +28,7 @@
 #include "ctinfer/kernels/dense-inl.h"
 #include "ctinfer/kernels/packing.hpp"
 #include "ctinfer/kernels/steps.hpp"
+#include "ctinfer/kernels/unroll.hpp"
 #include "ctinfer/kernels/window-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -71,7 +72,7 @@ HWY_INLINE void conv_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn::T
     // Not unrolled: with few input channels, GCC otherwise reuses the broadcasts of one tap
     // for the next (the positions overlap) and spills them (3x3 1 -> 8 on 28x28: 4.2-5.5 us
     // unrolled, 3.6-3.8 us not; the wide layers are unchanged).
-    _Pragma("GCC unroll 1")
+    CTINFER_NO_UNROLL
     for (std::size_t kw = kw_range.begin; kw < kw_range.end; ++kw) {
       const std::size_t iw = ow0 * g.stride_w + kw * g.dilation_w - g.pad_left;
       const T* HWY_RESTRICT xt = x + ih * s.y + iw * s.x;
@@ -80,7 +81,7 @@ HWY_INLINE void conv_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn::T
       const T* HWY_RESTRICT wt1 = p1 + tap;
       // At most 4 channels unrolled: GCC unrolls a short constant loop fully and then
       // hoists its broadcasts, which spills the 12 accumulators to the stack (measured in
-      // bench/: a 3x3 8 -> 16 layer took 9.9 us fully unrolled and 5.5 us like this).
+      // bench/: a 3x3 8 -> 16 layer took 9.9-10.8 us fully unrolled, 5.5-6.7 us like this).
       CTINFER_UNROLL_4
       for (std::size_t c = 0; c < channels; ++c) {
         const V w0 = hn::LoadU(d, wt0 + c * P);
@@ -134,7 +135,7 @@ HWY_INLINE void conv_tile_single(D d, const hn::TFromD<D>* HWY_RESTRICT p0, cons
   if constexpr (R > I) a##I = hn::MulAdd(w0, hn::Set(d, xt[I * dx + c * s.c]), a##I);
   for (std::size_t kh = kh_range.begin; kh < kh_range.end; ++kh) {
     const std::size_t ih = oh * g.stride_h + kh * g.dilation_h - g.pad_top;
-    _Pragma("GCC unroll 1")  // (as in conv_tile)
+    CTINFER_NO_UNROLL  // (as in conv_tile)
     for (std::size_t kw = kw_range.begin; kw < kw_range.end; ++kw) {
       const std::size_t iw = ow0 * g.stride_w + kw * g.dilation_w - g.pad_left;
       const T* HWY_RESTRICT xt = x + ih * s.y + iw * s.x;

@@ -373,7 +373,7 @@ HWY_INLINE V Sigmoid(D d, V x) {
 // Fast float tanh and sigmoid for the recurrent cells, whose per-step time is mostly the
 // latency of their gate functions: x P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh(9) = 1 - 3e-8),
 // a rational fitted for this library by weighted least squares on the relative error.
-// 14 operations and one division, against about 30 for Tanh. The degree-4 polynomials are
+// 16 operations and one division, against about 30 for Tanh. The degree-4 polynomials are
 // evaluated in Estrin's order (depth 3 instead of Horner's 4), and the sigmoid folds its
 // x / 2 and (1 + t) / 2 into the coefficients, so neither adds to the latency.
 namespace rational {

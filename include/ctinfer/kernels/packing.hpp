@@ -10,10 +10,6 @@
 
 #include <cstddef>
 
-// Caps the unrolling of the loop that follows at 4 (GCC and Clang): the register-tiled
-// kernels keep 12 accumulators live, and a fully unrolled short loop spills them.
-#define CTINFER_UNROLL_4 _Pragma("GCC unroll 4")
-
 namespace ctinfer::kernels {
 
 template <class T>
