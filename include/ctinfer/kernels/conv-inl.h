@@ -1,16 +1,17 @@
-// ctinfer/kernels/conv-inl.h - direct convolution on packed weights, and depthwise.
+// ctinfer/kernels/conv-inl.h - direct convolution on packed weights (depthwise: depthwise-inl.h).
 //
 // General convolution (kernels/packing.hpp: per group, panels of P outputs x taps x input
 // channels): register tiles of R output positions (<= 6, along a row) by C output-channel
-// vectors (<= 2), or 12 positions of a lone vector; 12 accumulators on AVX2 - the GEMM tile of dense-inl.h with the input rows
-// found through the window instead of an im2col buffer. Each packed weight vector feeds R
-// FMAs, each broadcast input value C. Border positions (some taps in the padding) run
-// one-position tiles over their valid taps only.
+// vectors (<= 2), or 12 positions of a lone vector; 12 accumulators on AVX2 - the GEMM tile
+// of dense-inl.h with the input rows found through the window instead of an im2col buffer.
+// Each packed weight vector feeds R FMAs, each broadcast input value C. Border positions
+// (some taps in the padding) run tiles over their valid taps only.
 //
-// Depthwise (one input and one output channel per group, channels-last input): vectors of
-// channels, tiles of 6 positions, each weight vector reused for the 6 positions.
+// Output rows go in cache blocks (about 16 KiB of input each), every vector pair over one
+// block before the next, so the input is read from memory once. A 1x1 window with stride 1
+// and no padding tiles the positions of all rows as one run: a GEMM.
 //
-// Both start from the packed bias (a folded BatchNorm is in the weights and bias) and apply
+// It starts from the packed bias (a folded BatchNorm is in the weights and bias) and applies
 // the epilogue in the store.
 
 #if defined(CTINFER_KERNELS_CONV_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -173,56 +174,83 @@ HWY_INLINE void conv_tile_of(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn
     conv_tile<R, C, Step, Vertical>(d, p0, p1, bias, x, oh, ow0, kh, kw, col, count0, count1, write);
 }
 
-// Every output position of one group for column vectors v (and v + 1 if C == 2).
-template <std::size_t C, class Step, class D, class Writer>
-HWY_INLINE void conv_positions(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
-                               const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
-                               const Writer& write) {
+// Where the tiles of column vectors v (and v + 1 if C == 2) of one group start.
+template <std::size_t C, class Step, class D>
+struct conv_columns {
   using T = hn::TFromD<D>;
-  constexpr kernels::step st = Step::value;
-  constexpr window_geometry g = st.window;
-  constexpr std::size_t ocg = g.out_channels / g.groups;
-  constexpr std::size_t taps = g.kernel_h * g.kernel_w * (g.in_channels / g.groups);
+  const T* p0;
+  const T* p1;
+  const T* b;
+  std::size_t col, count0, count1;
+  HWY_INLINE conv_columns(D d, const T* HWY_RESTRICT wg, const T* HWY_RESTRICT bg, std::size_t grp, std::size_t v) {
+    constexpr window_geometry g = Step::value.window;
+    constexpr std::size_t ocg = g.out_channels / g.groups;
+    constexpr std::size_t taps = g.kernel_h * g.kernel_w * (g.in_channels / g.groups);
+    CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+    p0 = column<taps>(wg, v, L);
+    p1 = C > 1 ? column<taps>(wg, v + 1, L) : p0;
+    b = bg + v * L;
+    col = grp * ocg + v * L;
+    count0 = ocg - v * L < L ? ocg - v * L : L;
+    count1 = C > 1 ? (ocg - (v + 1) * L < L ? ocg - (v + 1) * L : L) : 0;
+  }
+};
+
+// Output rows [oh_begin, oh_end) of one group for column vectors v (and v + 1 if C == 2),
+// except the border columns of rows whose every kh tap is valid (conv_border_columns).
+template <std::size_t C, class Step, class D, class Writer>
+HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
+                          const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
+                          std::size_t oh_begin, std::size_t oh_end, const Writer& write) {
+  constexpr window_geometry g = Step::value.window;
   constexpr window_detail::tap_range inner =
       window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
   constexpr std::size_t tile = C == 1 ? 12 : 6;
   constexpr std::size_t full_tiles = (inner.end - inner.begin) / tile;
   constexpr std::size_t rest = (inner.end - inner.begin) % tile;
   constexpr window_detail::tap_range all_kw{0, g.kernel_w};
-  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  const T* p0 = column<taps>(wg, v, L);
-  const T* p1 = C > 1 ? column<taps>(wg, v + 1, L) : p0;
-  const std::size_t col = grp * ocg + v * L;
-  const std::size_t count0 = ocg - v * L < L ? ocg - v * L : L;
-  const std::size_t count1 = C > 1 ? (ocg - (v + 1) * L < L ? ocg - (v + 1) * L : L) : 0;
-  const T* b = bg + v * L;
-  // Rows whose every kh tap is valid: their border columns run down the column in tiles
-  // (the positions of a border column share their valid kw taps), so a border position
-  // does not cost a one-position tile of two accumulator chains.
   constexpr window_detail::tap_range rows =
       window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
-  constexpr window_detail::tap_range all_kh{0, g.kernel_h};
-  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+  const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
+  for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
     const window_detail::tap_range kh =
         window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
     const bool border_by_columns = oh >= rows.begin && oh < rows.end;
     for (std::size_t ow = 0; ow < g.out_w; ++ow) {
       if (ow == inner.begin) {
         for (std::size_t t = 0; t < full_tiles; ++t, ow += tile)
-          conv_tile_of<tile, C, Step>(d, p0, p1, b, xg, oh, ow, kh, all_kw, col, count0, count1, write);
+          conv_tile_of<tile, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, all_kw, k.col, k.count0, k.count1, write);
         if constexpr (rest > 0)
-          conv_tile_of<rest, C, Step>(d, p0, p1, b, xg, oh, ow, kh, all_kw, col, count0, count1, write);
+          conv_tile_of<rest, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, all_kw, k.col, k.count0, k.count1, write);
         ow = inner.end;
         if (ow == g.out_w) break;
       }
       if (border_by_columns) continue;
       const window_detail::tap_range kw =
           window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-      conv_tile_of<1, C, Step>(d, p0, p1, b, xg, oh, ow, kh, kw, col, count0, count1, write);
+      conv_tile_of<1, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, kw, k.col, k.count0, k.count1, write);
     }
   }
+}
+
+// The border columns of the rows whose every kh tap is valid run down the column in tiles
+// (the positions of a border column share their valid kw taps), so a border position does
+// not cost a one-position tile of two accumulator chains.
+template <std::size_t C, class Step, class D, class Writer>
+HWY_INLINE void conv_border_columns(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
+                                    const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
+                                    const Writer& write) {
+  constexpr window_geometry g = Step::value.window;
+  constexpr window_detail::tap_range inner =
+      window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
+  constexpr window_detail::tap_range rows =
+      window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
+  constexpr std::size_t tile = C == 1 ? 12 : 6;
   constexpr std::size_t column_tiles = (rows.end - rows.begin) / tile;
   constexpr std::size_t column_rest = (rows.end - rows.begin) % tile;
+  constexpr window_detail::tap_range all_kh{0, g.kernel_h};
+  if constexpr (inner.begin == 0 && inner.end == g.out_w) return;
+  const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
   for (std::size_t ow = 0; ow < g.out_w; ++ow) {
     if (ow == inner.begin) ow = inner.end;
     if (ow >= g.out_w) break;
@@ -230,11 +258,51 @@ HWY_INLINE void conv_positions(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const 
         window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
     std::size_t oh = rows.begin;
     for (std::size_t t = 0; t < column_tiles; ++t, oh += tile)
-      conv_tile_of<tile, C, Step, true>(d, p0, p1, b, xg, oh, ow, all_kh, kw, col, count0, count1, write);
+      conv_tile_of<tile, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh, ow, all_kh, kw, k.col, k.count0, k.count1, write);
     if constexpr (column_rest > 0)
-      conv_tile_of<column_rest, C, Step, true>(d, p0, p1, b, xg, oh, ow, all_kh, kw, col, count0, count1, write);
+      conv_tile_of<column_rest, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh, ow, all_kh, kw, k.col, k.count0, k.count1,
+                                               write);
   }
 }
+
+// A 1x1 window with stride 1 and no padding reads the input position it writes: the
+// positions of all rows form one run, tiled straight through (a GEMM), so a row whose
+// width is not a multiple of the tile does not end in a short tile of few accumulator
+// chains (56 = 9 x 6 + 2; 7 = 6 + 1).
+template <class Step>
+inline constexpr bool conv_pointwise = [] {
+  constexpr window_geometry g = Step::value.window;
+  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+         g.pad_left == 0 && g.in_h == g.out_h && g.in_w == g.out_w;
+}();
+
+// Positions [p, p + N * tile + Rest) of a pointwise step for column vectors v (and v + 1).
+template <std::size_t N, std::size_t Rest, std::size_t C, class Step, class D, class Writer>
+HWY_INLINE void conv_run(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
+                         const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v, std::size_t p,
+                         const Writer& write) {
+  constexpr std::size_t tile = C == 1 ? 12 : 6;
+  constexpr window_detail::tap_range one{0, 1};
+  const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
+  // As one row (oh = 0) whose position ow is the flat position.
+  for (std::size_t t = 0; t < N; ++t, p += tile)
+    conv_tile_of<tile, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
+  if constexpr (Rest > 0)
+    conv_tile_of<Rest, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
+}
+
+// Output rows per cache block: as many as read about 16 KiB of input (half of a typical L1
+// data cache), at least one. All column vectors run over one block before the next, so
+// a wide layer reads its input once from memory instead of once per vector pair (1x1
+// 64 -> 128 on 56x56 read its 800 KB input 8 times).
+template <class Step, class T>
+inline constexpr std::size_t conv_block_rows = [] {
+  constexpr window_geometry g = Step::value.window;
+  // Input bytes one more output row reads (one group's channels, either layout).
+  const std::size_t row_bytes = sizeof(T) * g.in_w * (g.in_channels / g.groups) * g.stride_h;
+  const std::size_t rows = std::size_t{16384} / row_bytes;
+  return rows < 1 ? std::size_t{1} : (rows > g.out_h ? g.out_h : rows);
+}();
 
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
@@ -246,6 +314,7 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
   constexpr std::size_t padded = kernels::padded_outputs<T>(ocg);
   constexpr std::size_t taps = g.kernel_h * g.kernel_w * icg;
   constexpr std::size_t channel_stride = window_detail::input_strides(g, st.src_channels_last).c;
+  constexpr std::size_t block = conv_block_rows<Step, T>;
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (ocg + L - 1) / L;  // per group
@@ -255,176 +324,34 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
     const T* wg = w + grp * padded * taps;
     const T* bg = bias + grp * padded;
     const T* xg = x + grp * icg * channel_stride;
-    // Vector pairs outside, positions inside: a pair's weights stay in cache for the rows.
+    if constexpr (conv_pointwise<Step>) {
+      // Blocks of whole tiles of positions (about 16 KiB of input each), vector pairs inside.
+      constexpr std::size_t positions = g.out_h * g.out_w;
+      constexpr std::size_t tile2 = 6, tile1 = 12;
+      constexpr std::size_t per_block = 16384 / (sizeof(T) * icg) / tile1 * tile1;
+      constexpr std::size_t blocks_positions = per_block < tile1 ? tile1 : per_block;
+      constexpr std::size_t full_blocks = positions / blocks_positions;
+      constexpr std::size_t last = positions % blocks_positions;
+      auto run_block = [&]<std::size_t Count>(std::size_t p) {
+        std::size_t v = 0;
+        for (; v + 2 <= vectors; v += 2) conv_run<Count / tile2, Count % tile2, 2, Step>(d, wg, bg, xg, grp, v, p, write);
+        if (v < vectors) conv_run<Count / tile1, Count % tile1, 1, Step>(d, wg, bg, xg, grp, v, p, write);
+      };
+      for (std::size_t b = 0; b < full_blocks; ++b) run_block.template operator()<blocks_positions>(b * blocks_positions);
+      if constexpr (last > 0) run_block.template operator()<last>(full_blocks * blocks_positions);
+      continue;
+    }
+    // Blocks of rows outside, vector pairs inside: the block's input rows stay in cache
+    // for every pair, a pair's weights for the block.
+    for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += block) {
+      const std::size_t oh1 = oh0 + block < g.out_h ? oh0 + block : g.out_h;
+      std::size_t v = 0;
+      for (; v + 2 <= vectors; v += 2) conv_rows<2, Step>(d, wg, bg, xg, grp, v, oh0, oh1, write);
+      if (v < vectors) conv_rows<1, Step>(d, wg, bg, xg, grp, v, oh0, oh1, write);
+    }
     std::size_t v = 0;
-    for (; v + 2 <= vectors; v += 2) conv_positions<2, Step>(d, wg, bg, xg, grp, v, write);
-    if (v < vectors) conv_positions<1, Step>(d, wg, bg, xg, grp, v, write);
-  }
-}
-
-// Depthwise: y[c] = sum over taps of w[tap][c] * x[tap position][c], channels-last input.
-template <std::size_t R, class Step, class D, class Writer>
-HWY_INLINE void depthwise_tile(D d, const hn::TFromD<D>* HWY_RESTRICT w, const hn::TFromD<D>* HWY_RESTRICT bias,
-                               const hn::TFromD<D>* HWY_RESTRICT x, std::size_t oh, std::size_t ow0,
-                               window_detail::tap_range kh_range, window_detail::tap_range kw_range,
-                               std::size_t col, std::size_t count, const Writer& write) {
-  static_assert(R >= 1 && R <= 6);
-  using T = hn::TFromD<D>;
-  using V = hn::Vec<D>;
-  constexpr kernels::step st = Step::value;
-  constexpr window_geometry g = st.window;
-  constexpr std::size_t C = g.in_channels;
-  constexpr std::size_t padded = kernels::padded_outputs<T>(C);
-  constexpr std::size_t dx = g.stride_w * C;
-  const bool full = count >= hn::Lanes(d);
-  const V b = hn::LoadU(d, bias + col);
-  V a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b;
-  for (std::size_t kh = kh_range.begin; kh < kh_range.end; ++kh) {
-    const std::size_t ih = oh * g.stride_h + kh * g.dilation_h - g.pad_top;
-    for (std::size_t kw = kw_range.begin; kw < kw_range.end; ++kw) {
-      const std::size_t iw = ow0 * g.stride_w + kw * g.dilation_w - g.pad_left;
-      const T* HWY_RESTRICT xt = x + (ih * g.in_w + iw) * C + col;
-      const V wv = hn::LoadU(d, w + (kh * g.kernel_w + kw) * padded + col);
-#define CTINFER_DW_ROW(I)                                                                      \
-  if constexpr (R > I) {                                                                       \
-    const V xv = full ? hn::LoadU(d, xt + I * dx) : load_first(d, xt + I * dx, count, T(0));   \
-    a##I = hn::MulAdd(wv, xv, a##I);                                                           \
-  }
-      CTINFER_DW_ROW(0)
-      CTINFER_DW_ROW(1)
-      CTINFER_DW_ROW(2)
-      CTINFER_DW_ROW(3)
-      CTINFER_DW_ROW(4)
-      CTINFER_DW_ROW(5)
-#undef CTINFER_DW_ROW
-    }
-  }
-  const std::size_t pos = oh * g.out_w + ow0;
-  write(a0, pos, col, count);
-  if constexpr (R > 1) write(a1, pos + 1, col, count);
-  if constexpr (R > 2) write(a2, pos + 2, col, count);
-  if constexpr (R > 3) write(a3, pos + 3, col, count);
-  if constexpr (R > 4) write(a4, pos + 4, col, count);
-  if constexpr (R > 5) write(a5, pos + 5, col, count);
-}
-
-// The common depthwise case, 3 taps wide with stride 1 and no dilation: 4 positions need 6
-// input vectors per row of taps, each loaded once (the generic tile loads 12). Two channel
-// vectors at once (Pair) give 8 independent accumulator chains.
-template <bool Pair, class Step, class D, class Writer>
-HWY_INLINE void depthwise_tile_3x1(D d, const hn::TFromD<D>* HWY_RESTRICT w, const hn::TFromD<D>* HWY_RESTRICT bias,
-                                   const hn::TFromD<D>* HWY_RESTRICT x, std::size_t oh, std::size_t ow0,
-                                   window_detail::tap_range kh_range, std::size_t col, std::size_t count,
-                                   const Writer& write) {
-  using T = hn::TFromD<D>;
-  using V = hn::Vec<D>;
-  constexpr window_geometry g = Step::value.window;
-  constexpr std::size_t C = g.in_channels;
-  constexpr std::size_t padded = kernels::padded_outputs<T>(C);
-  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  const bool full = count >= hn::Lanes(d);  // always true for a pair
-  auto load = [&](const T* p) { return Pair || full ? hn::LoadU(d, p) : load_first(d, p, count, T(0)); };
-  const V b = hn::LoadU(d, bias + col);
-  const V bb = Pair ? hn::LoadU(d, bias + col + L) : b;
-  V a0 = b, a1 = b, a2 = b, a3 = b, c0 = bb, c1 = bb, c2 = bb, c3 = bb;
-  // One row of taps for the channel vector at offset O, into accumulators A0..A3.
-#define CTINFER_DW3_ROW(O, A0, A1, A2, A3)                                                      \
-  {                                                                                             \
-    const V w0 = hn::LoadU(d, wt + (O)), w1 = hn::LoadU(d, wt + padded + (O)),                  \
-            w2 = hn::LoadU(d, wt + 2 * padded + (O));                                           \
-    const V x0 = load(xt + (O)), x1 = load(xt + C + (O)), x2 = load(xt + 2 * C + (O));          \
-    A0 = hn::MulAdd(w0, x0, A0);                                                                \
-    A0 = hn::MulAdd(w1, x1, A0);                                                                \
-    A1 = hn::MulAdd(w0, x1, A1);                                                                \
-    A0 = hn::MulAdd(w2, x2, A0);                                                                \
-    A1 = hn::MulAdd(w1, x2, A1);                                                                \
-    A2 = hn::MulAdd(w0, x2, A2);                                                                \
-    const V x3 = load(xt + 3 * C + (O));                                                        \
-    A1 = hn::MulAdd(w2, x3, A1);                                                                \
-    A2 = hn::MulAdd(w1, x3, A2);                                                                \
-    A3 = hn::MulAdd(w0, x3, A3);                                                                \
-    const V x4 = load(xt + 4 * C + (O));                                                        \
-    A2 = hn::MulAdd(w2, x4, A2);                                                                \
-    A3 = hn::MulAdd(w1, x4, A3);                                                                \
-    const V x5 = load(xt + 5 * C + (O));                                                        \
-    A3 = hn::MulAdd(w2, x5, A3);                                                                \
-  }
-  for (std::size_t kh = kh_range.begin; kh < kh_range.end; ++kh) {
-    const std::size_t ih = oh * g.stride_h + kh * g.dilation_h - g.pad_top;
-    const T* HWY_RESTRICT xt = x + (ih * g.in_w + ow0 - g.pad_left) * C + col;
-    const T* HWY_RESTRICT wt = w + kh * 3 * padded + col;
-    CTINFER_DW3_ROW(0, a0, a1, a2, a3)
-    if constexpr (Pair) CTINFER_DW3_ROW(L, c0, c1, c2, c3)
-  }
-#undef CTINFER_DW3_ROW
-  const std::size_t pos = oh * g.out_w + ow0;
-  write(a0, pos, col, count);
-  write(a1, pos + 1, col, count);
-  write(a2, pos + 2, col, count);
-  write(a3, pos + 3, col, count);
-  if constexpr (Pair) {
-    write(c0, pos, col + L, L);
-    write(c1, pos + 1, col + L, L);
-    write(c2, pos + 2, col + L, L);
-    write(c3, pos + 3, col + L, L);
-  }
-}
-
-template <class Step>
-inline constexpr bool depthwise_3x1 = Step::value.window.kernel_w == 3 && Step::value.window.stride_w == 1 &&
-                                      Step::value.window.dilation_w == 1;
-
-// Every channel vector of `count` lanes at positions ow0 .. ow0 + R - 1.
-template <std::size_t R, class Step, class D, class Writer>
-HWY_INLINE void depthwise_channels(D d, const hn::TFromD<D>* HWY_RESTRICT w, const hn::TFromD<D>* HWY_RESTRICT bias,
-                                   const hn::TFromD<D>* HWY_RESTRICT x, std::size_t oh, std::size_t ow0,
-                                   window_detail::tap_range kh, window_detail::tap_range kw, const Writer& write) {
-  constexpr std::size_t C = Step::value.window.in_channels;
-  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
-  std::size_t col = 0;
-  if constexpr (R == 4 && depthwise_3x1<Step>)
-    for (; col + 2 * L <= C; col += 2 * L) depthwise_tile_3x1<true, Step>(d, w, bias, x, oh, ow0, kh, col, L, write);
-  for (; col < C; col += L) {
-    const std::size_t count = C - col < L ? C - col : L;
-    if constexpr (R == 4 && depthwise_3x1<Step>)
-      depthwise_tile_3x1<false, Step>(d, w, bias, x, oh, ow0, kh, col, count, write);
-    else
-      depthwise_tile<R, Step>(d, w, bias, x, oh, ow0, kh, kw, col, count, write);
-  }
-}
-
-template <class Step, class Epilogue, class T>
-HWY_NOINLINE void depthwise(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                            T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
-                       const T* HWY_RESTRICT addend) {
-  constexpr kernels::step st = Step::value;
-  constexpr window_geometry g = st.window;
-  constexpr window_detail::tap_range inner =
-      window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-  // Interior tiles: 4 positions for the 3-wide stride-1 kernel, 6 otherwise.
-  constexpr std::size_t tile = depthwise_3x1<Step> ? 4 : 6;
-  constexpr std::size_t full_tiles = (inner.end - inner.begin) / tile;
-  constexpr std::size_t rest = (inner.end - inner.begin) % tile;
-  constexpr window_detail::tap_range all_kw{0, g.kernel_w};
-  const hn::CappedTag<T, kernels::panel_width<T>> d;
-  const window_writer<decltype(d), Epilogue, st.dst_channels_last, g.in_channels, g.out_positions()> write{
-      d, y, packed, addend};
-  // Positions outside, channel vectors inside: the input rows stay in cache.
-  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-    const window_detail::tap_range kh =
-        window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
-    for (std::size_t ow = 0; ow < g.out_w; ++ow) {
-      if (ow == inner.begin) {
-        for (std::size_t t = 0; t < full_tiles; ++t, ow += tile)
-          depthwise_channels<tile, Step>(d, w, bias, x, oh, ow, kh, all_kw, write);
-        if constexpr (rest > 0) depthwise_channels<rest, Step>(d, w, bias, x, oh, ow, kh, all_kw, write);
-        ow = inner.end;
-        if (ow == g.out_w) break;
-      }
-      const window_detail::tap_range kw =
-          window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-      depthwise_channels<1, Step>(d, w, bias, x, oh, ow, kh, kw, write);
-    }
+    for (; v + 2 <= vectors; v += 2) conv_border_columns<2, Step>(d, wg, bg, xg, grp, v, write);
+    if (v < vectors) conv_border_columns<1, Step>(d, wg, bg, xg, grp, v, write);
   }
 }
 

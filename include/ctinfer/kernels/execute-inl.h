@@ -20,6 +20,7 @@
 #include "ctinfer/kernels/activation-inl.h"
 #include "ctinfer/kernels/conv-inl.h"
 #include "ctinfer/kernels/conv_transpose-inl.h"
+#include "ctinfer/kernels/depthwise-inl.h"
 #include "ctinfer/kernels/dense-inl.h"
 #include "ctinfer/kernels/gate-inl.h"
 #include "ctinfer/kernels/pool-inl.h"
