@@ -254,6 +254,7 @@ CONV_CASES = {
     "conv1x1_64_128": "1x1, 64 -> 128, 56x56 (channels-last in and out)",
     "conv1x1_160_7": "1x1, 160 -> 160, 7x7 (channels-last in and out)",
     "dw3x3_64_56": "depthwise 3x3, 64 channels, 56x56, pad 1 (channels-last in and out)",
+    "dw3x3_64_14": "depthwise 3x3, 64 channels, 14x14, pad 1 (channels-last in and out)",
     "tiny_1_8_28": "3x3, 1 -> 8, 28x28, pad 1 (whole Model, NCHW in and out)",
     "tiny_8_16_14": "3x3, 8 -> 16, 14x14, pad 1 (whole Model, NCHW in and out)",
     "small_cnn": "small CNN, 1x28x28 -> 10 (whole Model, NCHW in)",
