@@ -2,7 +2,7 @@
 // tests/reference/make_fixtures.py), on every SIMD target this machine runs, in float and
 // double: the SIMD path (ci::Model) and the constexpr scalar reference (ci::infer) are each held
 // to PyTorch's output and to each other, on 67 values (not a multiple of any vector width)
-// spanning 0, -0, tiny, ordinary and huge magnitudes.
+// spanning 0, -0, tiny, ordinary and huge magnitudes. And NaN in gives NaN out, as in PyTorch.
 // Tolerances (tests/support/compare.hpp): float 2e-6 relative + 2e-6 absolute against
 // PyTorch's float32; double 1e-12 relative + 1e-13 absolute against PyTorch's float64.
 // Compiled once per SIMD target: foreach_target.h re-includes this file for each one, so it
@@ -17,6 +17,9 @@
 #ifndef CTINFER_TEST_ACTIVATIONS_ONCE_
 #define CTINFER_TEST_ACTIVATIONS_ONCE_
 
+#include <array>
+#include <cmath>
+#include <limits>
 #include <ratio>
 #include <string>
 
@@ -101,6 +104,51 @@ void activations() {
   CTINFER_CASE_P(prelu_per_channel, act_prelu_per_channel);
 }
 
+// NaN in, NaN out, as in PyTorch (every elementwise activation there returns NaN for NaN:
+// an analytic reference). Positions 0, 9, 30 and 66 (a first lane, a middle lane, the tail)
+// hold NaN, once with the sign bit clear and once set; the others hold ordinary values. Both
+// the SIMD path and the scalar reference are checked.
+template <template <class> class Net>
+void check_nan_passes(const char* name, std::span<const double> params = {}) {
+  auto run = [&]<class T>(T) {
+    INFO("case " << std::string(name) + (sizeof(T) == 4 ? " (float)" : " (double)"));
+    for (const double nan : {std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::quiet_NaN()}) {
+      std::array<T, 67> x{};
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(0.25 * (static_cast<double>(i % 13) - 6.0));
+      for (const std::size_t i : {0, 9, 30, 66}) x[i] = static_cast<T>(nan);
+      const auto out = ctinfer_test::HWY_NAMESPACE::run_both<Net<T>>(params, x);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("position " << i << ", input " << x[i] << ", SIMD " << out.simd[i] << ", reference " << out.reference[i]);
+        CHECK(std::isnan(out.simd[i]) == std::isnan(x[i]));
+        CHECK(std::isnan(out.reference[i]) == std::isnan(x[i]));
+      }
+    }
+  };
+  run(float{});
+  run(double{});
+}
+
+void nan_passes_through() {
+  check_nan_passes<relu>("relu");
+  check_nan_passes<relu6>("relu6");
+  check_nan_passes<leaky_relu>("leaky_relu");
+  const double prelu_weight[] = {0.25};
+  check_nan_passes<prelu>("prelu", prelu_weight);
+  check_nan_passes<elu>("elu");
+  check_nan_passes<selu>("selu");
+  check_nan_passes<celu_2>("celu_2");
+  check_nan_passes<gelu>("gelu");
+  check_nan_passes<gelu_tanh>("gelu_tanh");
+  check_nan_passes<sigmoid>("sigmoid");
+  check_nan_passes<hardsigmoid>("hardsigmoid");
+  check_nan_passes<tanh>("tanh");
+  check_nan_passes<silu>("silu");
+  check_nan_passes<mish>("mish");
+  check_nan_passes<hardswish>("hardswish");
+  check_nan_passes<softplus>("softplus");
+  check_nan_passes<softplus_2_10>("softplus_2_10");
+  check_nan_passes<softsign>("softsign");
+}
 
 }  // namespace ctinfer_test::layers::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -111,6 +159,13 @@ HWY_EXPORT(activations);
 
 TEST_CASE("activations match PyTorch on every SIMD target, float and double") {
   const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(activations)(); });
+  CHECK(targets >= 1);
+}
+
+HWY_EXPORT(nan_passes_through);
+
+TEST_CASE("NaN passes through every elementwise activation, on every SIMD target") {
+  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(nan_passes_through)(); });
   CHECK(targets >= 1);
 }
 }  // namespace ctinfer_test::layers

@@ -42,6 +42,17 @@ HWY_INLINE constexpr std::size_t lanes(D d) {
 }
 #endif
 
+// x below lo becomes lo, above hi becomes hi; NaN stays NaN, as in PyTorch. (Highway's
+// Min and Max may return the other operand for a NaN: x86's maxps does.)
+template <class V>
+HWY_INLINE V at_least_keep_nan(V x, V lo) {
+  return hn::IfThenElse(hn::Lt(x, lo), lo, x);
+}
+template <class V>
+HWY_INLINE V clamp_keep_nan(V x, V lo, V hi) {
+  return hn::IfThenElse(hn::Gt(x, hi), hi, at_least_keep_nan(x, lo));
+}
+
 template <class D, class V>
 HWY_INLINE V softplus_vec(D d, V x, double beta, double threshold) {
   using T = hn::TFromD<D>;
@@ -49,7 +60,7 @@ HWY_INLINE V softplus_vec(D d, V x, double beta, double threshold) {
   // log1p(exp(bx)) / beta; beyond the threshold PyTorch returns x itself.
   const V sp = hn::Div(math::Log1p(d, math::Exp(d, hn::Min(bx, hn::Set(d, static_cast<T>(threshold))))),
                        hn::Set(d, static_cast<T>(beta)));
-  return hn::IfThenElse(hn::Gt(bx, hn::Set(d, static_cast<T>(threshold))), x, sp);
+  return hn::IfThenElse(hn::Le(bx, hn::Set(d, static_cast<T>(threshold))), sp, x);  // NaN: x
 }
 
 template <class Op, class D, class V>
@@ -60,21 +71,21 @@ HWY_INLINE V apply_unary(D d, V x) {
   if constexpr (op == unary_op::identity) {
     return x;
   } else if constexpr (op == unary_op::relu) {
-    return hn::Max(x, zero);
+    return at_least_keep_nan(x, zero);
   } else if constexpr (op == unary_op::relu6) {
-    return hn::Min(hn::Max(x, zero), hn::Set(d, T(6)));
+    return clamp_keep_nan(x, zero, hn::Set(d, T(6)));
   } else if constexpr (op == unary_op::leaky_relu) {
     return hn::IfThenElse(hn::Gt(x, zero), x, hn::Mul(x, hn::Set(d, static_cast<T>(Op::alpha))));
   } else if constexpr (op == unary_op::elu) {
     const V neg = hn::Mul(hn::Set(d, static_cast<T>(Op::alpha)), math::Expm1(d, hn::Min(x, zero)));
-    return hn::IfThenElse(hn::Gt(x, zero), x, neg);
+    return hn::IfThenElse(hn::Le(x, zero), neg, x);  // NaN: x
   } else if constexpr (op == unary_op::selu) {
     const V neg = hn::Mul(hn::Set(d, static_cast<T>(selu_alpha)), math::Expm1(d, hn::Min(x, zero)));
-    return hn::Mul(hn::Set(d, static_cast<T>(selu_scale)), hn::IfThenElse(hn::Gt(x, zero), x, neg));
+    return hn::Mul(hn::Set(d, static_cast<T>(selu_scale)), hn::IfThenElse(hn::Le(x, zero), neg, x));
   } else if constexpr (op == unary_op::celu) {
     const V inv = hn::Set(d, static_cast<T>(1.0 / Op::alpha));
     const V neg = hn::Mul(hn::Set(d, static_cast<T>(Op::alpha)), math::Expm1(d, hn::Mul(hn::Min(x, zero), inv)));
-    return hn::IfThenElse(hn::Gt(x, zero), x, neg);
+    return hn::IfThenElse(hn::Le(x, zero), neg, x);
   } else if constexpr (op == unary_op::gelu_erf) {
     // 0.5 x erfc(-x / sqrt 2): keeps relative accuracy for large negative x.
     const V arg = hn::Mul(x, hn::Set(d, static_cast<T>(-0.70710678118654752440084436210485)));
@@ -88,7 +99,7 @@ HWY_INLINE V apply_unary(D d, V x) {
     return math::Sigmoid(d, x);
   } else if constexpr (op == unary_op::hard_sigmoid) {
     const V y = hn::MulAdd(x, hn::Set(d, static_cast<T>(1.0 / 6.0)), hn::Set(d, T(0.5)));
-    return hn::Min(hn::Max(y, zero), hn::Set(d, T(1)));
+    return clamp_keep_nan(y, zero, hn::Set(d, T(1)));
   } else if constexpr (op == unary_op::tanh) {
     return math::Tanh(d, x);
   } else if constexpr (op == unary_op::silu) {
@@ -96,7 +107,7 @@ HWY_INLINE V apply_unary(D d, V x) {
   } else if constexpr (op == unary_op::mish) {
     return hn::Mul(x, math::Tanh(d, softplus_vec(d, x, 1.0, 20.0)));
   } else if constexpr (op == unary_op::hard_swish) {
-    const V r6 = hn::Min(hn::Max(hn::Add(x, hn::Set(d, T(3))), zero), hn::Set(d, T(6)));
+    const V r6 = clamp_keep_nan(hn::Add(x, hn::Set(d, T(3))), zero, hn::Set(d, T(6)));
     return hn::Div(hn::Mul(x, r6), hn::Set(d, T(6)));
   } else if constexpr (op == unary_op::softplus) {
     return softplus_vec(d, x, Op::alpha, Op::beta);
