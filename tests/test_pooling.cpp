@@ -1,7 +1,8 @@
 // Pooling (max, average with both padding rules, ceil mode, dilation, global) and BatchNorm
 // in eval mode, one layer each, against PyTorch (tests/fixtures/conv.hpp), on every SIMD
 // target, float and double, with the suite's elementwise tolerances: pooling only compares,
-// adds a few values and divides; BatchNorm is one multiply-add per value.
+// adds a few values and divides; BatchNorm is one multiply-add per value. Max pooling keeps
+// NaN, as PyTorch's does.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "tests/test_pooling.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -12,6 +13,9 @@
 #ifndef CTINFER_TEST_POOLING_ONCE_
 #define CTINFER_TEST_POOLING_ONCE_
 
+#include <array>
+#include <cmath>
+#include <limits>
 #include <ratio>
 #include <string>
 
@@ -80,6 +84,56 @@ void cases() {
   CTINFER_CASE_P(batchnorm1d_flat, batchnorm1d_flat);
 }
 
+// A max over a window holding NaN is NaN, as in PyTorch (max_pool1d/2d and amax propagate
+// it). Every 7th input is NaN (sign bit alternately clear and set); an output must be NaN
+// exactly when its window, from the pooling's definition, holds one. SIMD path and reference.
+template <class Net, class Window>
+void check_max_nan(const char* name, Window window_has_nan) {
+  using T = ci::element_t<Net>;
+  INFO("case " << std::string(name) + (sizeof(T) == 4 ? " (float)" : " (double)"));
+  std::array<T, ci::input_shape_t<Net>::size> x{};
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = i % 7 == 3 ? (i % 2 ? T(1) : T(-1)) * std::numeric_limits<T>::quiet_NaN()
+                      : static_cast<T>(0.5 * static_cast<double>(i % 11) - 2.0);
+  const auto out = ctinfer_test::HWY_NAMESPACE::run_both<Net>(std::span<const T>{}, x);
+  for (std::size_t o = 0; o < out.simd.size(); ++o) {
+    const bool nan = window_has_nan(x, o);
+    INFO("output " << o << ", SIMD " << out.simd[o] << ", reference " << out.reference[o]);
+    CHECK(std::isnan(out.simd[o]) == nan);
+    CHECK(std::isnan(out.reference[o]) == nan);
+  }
+}
+
+template <class T>
+void max_nan_cases() {
+  // 2x2, stride 2 on (5, 8, 9) -> (5, 4, 4): rows 2oh, 2oh + 1, columns 2ow, 2ow + 1.
+  check_max_nan<maxpool2d_2<T>>("maxpool2d_2", [](const auto& x, std::size_t o) {
+    const std::size_t c = o / 16, oh = o / 4 % 4, ow = o % 4;
+    bool nan = false;
+    for (std::size_t h = 2 * oh; h < 2 * oh + 2; ++h)
+      for (std::size_t w = 2 * ow; w < 2 * ow + 2; ++w) nan = nan || std::isnan(x[(c * 8 + h) * 9 + w]);
+    return nan;
+  });
+  // Kernel 3, stride 2 on (6, 21) -> (6, 10): positions 2o .. 2o + 2.
+  check_max_nan<maxpool1d_3s2<T>>("maxpool1d_3s2", [](const auto& x, std::size_t o) {
+    const std::size_t c = o / 10, ow = o % 10;
+    bool nan = false;
+    for (std::size_t w = 2 * ow; w < 2 * ow + 3; ++w) nan = nan || std::isnan(x[c * 21 + w]);
+    return nan;
+  });
+  // Global on (7, 5, 6): channel c's 30 values.
+  check_max_nan<globalmax2d<T>>("globalmax2d", [](const auto& x, std::size_t c) {
+    bool nan = false;
+    for (std::size_t i = 0; i < 30; ++i) nan = nan || std::isnan(x[c * 30 + i]);
+    return nan;
+  });
+}
+
+void max_nan() {
+  max_nan_cases<float>();
+  max_nan_cases<double>();
+}
+
 }  // namespace ctinfer_test::pooling::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -89,6 +143,13 @@ HWY_EXPORT(cases);
 
 TEST_CASE("pooling and BatchNorm match PyTorch on every SIMD target, float and double") {
   const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(cases)(); });
+  CHECK(targets >= 1);
+}
+
+HWY_EXPORT(max_nan);
+
+TEST_CASE("max pooling keeps NaN on every SIMD target, float and double") {
+  const int targets = for_each_target([](const std::string&) { HWY_DYNAMIC_DISPATCH(max_nan)(); });
   CHECK(targets >= 1);
 }
 }  // namespace ctinfer_test::pooling

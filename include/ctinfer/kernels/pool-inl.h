@@ -26,6 +26,13 @@ namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// The larger of acc and v; a NaN in v wins and then stays, as in PyTorch's max pooling
+// (Highway's Max may return the other operand for a NaN: x86's maxps does).
+template <class V>
+HWY_INLINE V max_keep_nan(V acc, V v) {
+  return hn::IfThenElse(hn::Or(hn::Gt(v, acc), hn::IsNaN(v)), v, acc);
+}
+
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
                        const T* HWY_RESTRICT addend) {
@@ -57,7 +64,7 @@ HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_
             const std::size_t iw = ow * g.stride_w + j * g.dilation_w - g.pad_left;
             const T* xt = x + ih * s.y + iw * s.x + col * s.c;
             const V v = s.c == 1 && count >= hn::Lanes(d) ? hn::LoadU(d, xt) : load_channels<s.c>(d, xt, count, T(0));
-            acc = max ? hn::Max(acc, v) : hn::Add(acc, v);
+            acc = max ? max_keep_nan(acc, v) : hn::Add(acc, v);
           }
         }
         if constexpr (!max) acc = hn::Div(acc, hn::Set(d, divisor));
@@ -86,7 +93,7 @@ HWY_NOINLINE void global_pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const 
     for (std::size_t p = 0; p < n; ++p) {
       const T* xt = x + p * s.x + col * s.c;
       const V v = s.c == 1 && count >= hn::Lanes(d) ? hn::LoadU(d, xt) : load_channels<s.c>(d, xt, count, T(0));
-      acc = max ? hn::Max(acc, v) : hn::Add(acc, v);
+      acc = max ? max_keep_nan(acc, v) : hn::Add(acc, v);
     }
     if constexpr (!max) acc = hn::Div(acc, hn::Set(d, static_cast<T>(n)));
     write(acc, 0, col, count);

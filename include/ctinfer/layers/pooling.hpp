@@ -108,7 +108,7 @@ struct pool_layer {
               if (iw < g.pad_left || iw - g.pad_left >= g.in_w) continue;
               const T v = x[(c * g.in_h + ih - g.pad_top) * g.in_w + iw - g.pad_left];
               if constexpr (Op == pool_op::max)
-                acc = !any || v > acc ? v : acc;
+                acc = !any || v > acc || v != v ? v : acc;  // a NaN wins, and stays (PyTorch)
               else
                 acc += v;
               any = true;
@@ -154,7 +154,7 @@ struct global_pool_layer {
       for (std::size_t i = 1; i < n; ++i) {
         const T v = x[c * n + i];
         if constexpr (Op == pool_op::max)
-          acc = v > acc ? v : acc;
+          acc = v > acc || v != v ? v : acc;
         else
           acc += v;
       }
