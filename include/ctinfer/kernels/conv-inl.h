@@ -174,6 +174,13 @@ HWY_INLINE void conv_tile_of(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn
     conv_tile<R, C, Step, Vertical>(d, p0, p1, bias, x, oh, ow0, kh, kw, col, count0, count1, write);
 }
 
+// Positions per tile: 6 for a pair of vectors (12 accumulators), 12 for a lone vector.
+template <std::size_t C>
+inline constexpr std::size_t conv_tile_positions = C == 1 ? 12 : 6;
+
+// Input bytes one cache block reads: half of a typical 32 KiB L1 data cache.
+inline constexpr std::size_t conv_block_bytes = 16384;
+
 // Where the tiles of column vectors v (and v + 1 if C == 2) of one group start.
 template <std::size_t C, class Step, class D>
 struct conv_columns {
@@ -205,7 +212,7 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
   constexpr window_geometry g = Step::value.window;
   constexpr window_detail::tap_range inner =
       window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-  constexpr std::size_t tile = C == 1 ? 12 : 6;
+  constexpr std::size_t tile = conv_tile_positions<C>;
   constexpr std::size_t full_tiles = (inner.end - inner.begin) / tile;
   constexpr std::size_t rest = (inner.end - inner.begin) % tile;
   constexpr window_detail::tap_range all_kw{0, g.kernel_w};
@@ -245,7 +252,7 @@ HWY_INLINE void conv_border_columns(D d, const hn::TFromD<D>* HWY_RESTRICT wg, c
       window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
   constexpr window_detail::tap_range rows =
       window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
-  constexpr std::size_t tile = C == 1 ? 12 : 6;
+  constexpr std::size_t tile = conv_tile_positions<C>;
   constexpr std::size_t column_tiles = (rows.end - rows.begin) / tile;
   constexpr std::size_t column_rest = (rows.end - rows.begin) % tile;
   constexpr window_detail::tap_range all_kh{0, g.kernel_h};
@@ -276,23 +283,23 @@ inline constexpr bool conv_pointwise = [] {
          g.pad_left == 0 && g.in_h == g.out_h && g.in_w == g.out_w;
 }();
 
-// Positions [p, p + N * tile + Rest) of a pointwise step for column vectors v (and v + 1).
-template <std::size_t N, std::size_t Rest, std::size_t C, class Step, class D, class Writer>
+// Positions [p, p + Count) of a pointwise step for column vectors v (and v + 1 if C == 2).
+template <std::size_t Count, std::size_t C, class Step, class D, class Writer>
 HWY_INLINE void conv_run(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
                          const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v, std::size_t p,
                          const Writer& write) {
-  constexpr std::size_t tile = C == 1 ? 12 : 6;
+  constexpr std::size_t tile = conv_tile_positions<C>;
+  constexpr std::size_t rest = Count % tile;
   constexpr window_detail::tap_range one{0, 1};
   const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
   // As one row (oh = 0) whose position ow is the flat position.
-  for (std::size_t t = 0; t < N; ++t, p += tile)
+  for (std::size_t t = 0; t < Count / tile; ++t, p += tile)
     conv_tile_of<tile, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
-  if constexpr (Rest > 0)
-    conv_tile_of<Rest, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
+  if constexpr (rest > 0)
+    conv_tile_of<rest, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
 }
 
-// Output rows per cache block: as many as read about 16 KiB of input (half of a typical L1
-// data cache), at least one. All column vectors run over one block before the next, so
+// Output rows per cache block: as many as read conv_block_bytes of input, at least one. All column vectors run over one block before the next, so
 // a wide layer reads its input once from memory instead of once per vector pair (1x1
 // 64 -> 128 on 56x56 read its 800 KB input 8 times).
 template <class Step, class T>
@@ -300,7 +307,7 @@ inline constexpr std::size_t conv_block_rows = [] {
   constexpr window_geometry g = Step::value.window;
   // Input bytes one more output row reads (one group's channels, either layout).
   const std::size_t row_bytes = sizeof(T) * g.in_w * (g.in_channels / g.groups) * g.stride_h;
-  const std::size_t rows = std::size_t{16384} / row_bytes;
+  const std::size_t rows = conv_block_bytes / row_bytes;
   return rows < 1 ? std::size_t{1} : (rows > g.out_h ? g.out_h : rows);
 }();
 
@@ -325,20 +332,20 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
     const T* bg = bias + grp * padded;
     const T* xg = x + grp * icg * channel_stride;
     if constexpr (conv_pointwise<Step>) {
-      // Blocks of whole tiles of positions (about 16 KiB of input each), vector pairs inside.
-      constexpr std::size_t positions = g.out_h * g.out_w;
-      constexpr std::size_t tile2 = 6, tile1 = 12;
-      constexpr std::size_t per_block = 16384 / (sizeof(T) * icg) / tile1 * tile1;
-      constexpr std::size_t blocks_positions = per_block < tile1 ? tile1 : per_block;
-      constexpr std::size_t full_blocks = positions / blocks_positions;
-      constexpr std::size_t last = positions % blocks_positions;
+      // Blocks of whole tiles of positions (conv_block_bytes of input each), vector pairs
+      // inside. 12 positions divide into tiles of either size.
+      constexpr std::size_t positions = g.out_h * g.out_w, whole = conv_tile_positions<1>;
+      constexpr std::size_t per_block = conv_block_bytes / (sizeof(T) * icg) / whole * whole;
+      constexpr std::size_t block_positions = per_block < whole ? whole : per_block;
+      constexpr std::size_t full_blocks = positions / block_positions;
+      constexpr std::size_t last = positions % block_positions;
       auto run_block = [&]<std::size_t Count>(std::size_t p) {
         std::size_t v = 0;
-        for (; v + 2 <= vectors; v += 2) conv_run<Count / tile2, Count % tile2, 2, Step>(d, wg, bg, xg, grp, v, p, write);
-        if (v < vectors) conv_run<Count / tile1, Count % tile1, 1, Step>(d, wg, bg, xg, grp, v, p, write);
+        for (; v + 2 <= vectors; v += 2) conv_run<Count, 2, Step>(d, wg, bg, xg, grp, v, p, write);
+        if (v < vectors) conv_run<Count, 1, Step>(d, wg, bg, xg, grp, v, p, write);
       };
-      for (std::size_t b = 0; b < full_blocks; ++b) run_block.template operator()<blocks_positions>(b * blocks_positions);
-      if constexpr (last > 0) run_block.template operator()<last>(full_blocks * blocks_positions);
+      for (std::size_t b = 0; b < full_blocks; ++b) run_block.template operator()<block_positions>(b * block_positions);
+      if constexpr (last > 0) run_block.template operator()<last>(full_blocks * block_positions);
       continue;
     }
     // Blocks of rows outside, vector pairs inside: the block's input rows stay in cache

@@ -31,6 +31,18 @@ namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Stores the first R of six accumulators at positions pos .. pos + R - 1 (one channel vector).
+template <std::size_t R, class Writer, class V>
+HWY_INLINE void write_positions(const Writer& write, std::size_t pos, std::size_t col, std::size_t count, V a0, V a1,
+                                V a2, V a3, V a4, V a5) {
+  write(a0, pos, col, count);
+  if constexpr (R > 1) write(a1, pos + 1, col, count);
+  if constexpr (R > 2) write(a2, pos + 2, col, count);
+  if constexpr (R > 3) write(a3, pos + 3, col, count);
+  if constexpr (R > 4) write(a4, pos + 4, col, count);
+  if constexpr (R > 5) write(a5, pos + 5, col, count);
+}
+
 // Any window: R positions along a row, one channel vector, each tap's weight vector reused
 // for the R positions (y[c] = sum over taps of w[tap][c] * x[tap position][c]).
 template <std::size_t R, class Step, class D, class Writer>
@@ -69,13 +81,7 @@ HWY_INLINE void depthwise_tile(D d, const hn::TFromD<D>* HWY_RESTRICT w, const h
 #undef CTINFER_DW_ROW
     }
   }
-  const std::size_t pos = oh * g.out_w + ow0;
-  write(a0, pos, col, count);
-  if constexpr (R > 1) write(a1, pos + 1, col, count);
-  if constexpr (R > 2) write(a2, pos + 2, col, count);
-  if constexpr (R > 3) write(a3, pos + 3, col, count);
-  if constexpr (R > 4) write(a4, pos + 4, col, count);
-  if constexpr (R > 5) write(a5, pos + 5, col, count);
+  write_positions<R>(write, oh * g.out_w + ow0, col, count, a0, a1, a2, a3, a4, a5);
 }
 
 // Keeps a loaded vector in a register. GCC folds a load into every FMA that uses the value,
@@ -138,13 +144,7 @@ HWY_INLINE void depthwise_tile_3x1(D d, const hn::TFromD<D>* HWY_RESTRICT w, con
     CTINFER_DW3_INPUT(7, a5, a5, a5)
 #undef CTINFER_DW3_INPUT
   }
-  const std::size_t pos = oh * g.out_w + ow0;
-  write(a0, pos, col, count);
-  if constexpr (R > 1) write(a1, pos + 1, col, count);
-  if constexpr (R > 2) write(a2, pos + 2, col, count);
-  if constexpr (R > 3) write(a3, pos + 3, col, count);
-  if constexpr (R > 4) write(a4, pos + 4, col, count);
-  if constexpr (R > 5) write(a5, pos + 5, col, count);
+  write_positions<R>(write, oh * g.out_w + ow0, col, count, a0, a1, a2, a3, a4, a5);
 }
 
 // One position (a border one: taps [kh, kw ranges]), V <= 4 channel vectors at once, so that
