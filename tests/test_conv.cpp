@@ -39,17 +39,26 @@ template <class T> using conv2d_asym_pads = one<T, ci::Shape<3, 6, 7>, ci::Conv2
 template <class T> using conv2d_same = one<T, ci::Shape<3, 8, 9>, ci::Conv2D<6, ci::Kernel<3, 4>, ci::PadSame>>;
 template <class T> using conv2d_same_dilated = one<T, ci::Shape<2, 9, 8>, ci::Conv2D<4, ci::Kernel<3>, ci::PadSame, ci::Dilation<2>>>;
 template <class T> using conv2d_wide = one<T, ci::Shape<32, 12, 12>, ci::Conv2D<32, ci::Kernel<3>, ci::Pad<1>>>;
+template <class T> using conv2d_one_channel = one<T, ci::Shape<1, 9, 30>, ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>>;
+template <class T> using conv2d_rgb_pairs = one<T, ci::Shape<3, 7, 20>, ci::Conv2D<16, ci::Kernel<3>, ci::Pad<1>>>;
 template <class T> using conv1d_basic = one<T, ci::Shape<4, 20>, ci::Conv1D<8, ci::Kernel<3>>>;
 template <class T> using conv1d_stride_pad = one<T, ci::Shape<3, 31>, ci::Conv1D<10, ci::Kernel<5>, ci::Stride<2>, ci::Pad<2>>>;
 template <class T> using conv1d_dilation = one<T, ci::Shape<6, 25>, ci::Conv1D<6, ci::Kernel<3>, ci::Dilation<4>, ci::Pad<4>>>;
 template <class T> using conv1d_groups = one<T, ci::Shape<8, 16>, ci::Conv1D<4, ci::Kernel<3>, ci::Groups<4>>>;
 template <class T> using conv1d_depthwise = one<T, ci::Shape<12, 19>, ci::Conv1D<12, ci::Kernel<5>, ci::Groups<12>, ci::Pad<2>>>;
 template <class T> using conv1d_1x1_nobias = one<T, ci::Shape<9, 10>, ci::Conv1D<13, ci::Kernel<1>, ci::NoBias>>;
+template <class T> using conv1d_one_channel_dilated = one<T, ci::Shape<1, 40>, ci::Conv1D<4, ci::Kernel<3>, ci::Dilation<3>, ci::Pad<3>>>;
 static_assert(ci::param_count_v<conv2d_groups<float>> == fx::conv2d_groups_param_count);
 static_assert(ci::param_count_v<conv2d_1x1_nobias<float>> == fx::conv2d_1x1_nobias_param_count);
 static_assert(std::is_same_v<ci::output_shape_t<conv2d_same<float>>, ci::Shape<6, 8, 9>>);
 static_assert(std::is_same_v<ci::output_shape_t<conv2d_asym_pads<float>>, ci::Shape<5, 5, 8>>);
 static_assert(std::is_same_v<ci::output_shape_t<conv1d_stride_pad<double>>, ci::Shape<10, 16>>);
+// Rows cut into the fewest tiles of at most 12, as even as possible: 26 = 9 + 9 + 8.
+static_assert(ci::kernels::even_tiles<26, 12>::count == 3 && ci::kernels::even_tiles<26, 12>::size == 8 &&
+              ci::kernels::even_tiles<26, 12>::larger == 2);
+static_assert(ci::kernels::even_tiles<24, 12>::size == 12 && ci::kernels::even_tiles<24, 12>::larger == 0);
+static_assert(ci::kernels::even_tiles<13, 6>::count == 3 && ci::kernels::even_tiles<13, 6>::size == 4 &&
+              ci::kernels::even_tiles<13, 6>::larger == 1);
 // clang-format on
 }  // namespace ctinfer_test::conv
 
@@ -76,12 +85,15 @@ void cases() {
   CTINFER_CASE_P_TOL(conv2d_same, conv2d_same, f32, f64);
   CTINFER_CASE_P_TOL(conv2d_same_dilated, conv2d_same_dilated, f32, f64);
   CTINFER_CASE_P_TOL(conv2d_wide, conv2d_wide, f32, f64);
+  CTINFER_CASE_P_TOL(conv2d_one_channel, conv2d_one_channel, f32, f64);
+  CTINFER_CASE_P_TOL(conv2d_rgb_pairs, conv2d_rgb_pairs, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_basic, conv1d_basic, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_stride_pad, conv1d_stride_pad, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_dilation, conv1d_dilation, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_groups, conv1d_groups, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_depthwise, conv1d_depthwise, f32, f64);
   CTINFER_CASE_P_TOL(conv1d_1x1_nobias, conv1d_1x1_nobias, f32, f64);
+  CTINFER_CASE_P_TOL(conv1d_one_channel_dilated, conv1d_one_channel_dilated, f32, f64);
 }
 
 }  // namespace ctinfer_test::conv::HWY_NAMESPACE

@@ -39,6 +39,11 @@ template <class T> using cnn_d = ci::Sequential<ci::Input<ci::Shape<12>, T>,
     ci::Dense<20>, ci::BatchNorm, ci::ReLU, ci::Dense<3>>;
 template <class T> using cnn_e = ci::Sequential<ci::Input<ci::Shape<2, 9, 10>, T>,
     ci::Conv2D<6, ci::Kernel<3>>, ci::ReLU, ci::Conv2D<5, ci::Kernel<3>, ci::Stride<2>>>;
+// One output vector each (the tile that reuses its broadcasts across kw): one input channel
+// (channels-first), then 6 and 8 channels-last, the last with a dilated width.
+template <class T> using cnn_f = ci::Sequential<ci::Input<ci::Shape<1, 7, 31>, T>,
+    ci::Conv2D<6, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU, ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU,
+    ci::Conv2D<3, ci::Kernel<3>, ci::Dilation<1, 2>, ci::Pad<1, 2>>>;
 // Odd channel counts through every channels-last kernel: direct conv, depthwise, 1x1,
 // pools, and a channels-first store at the end.
 template <class T> using tails_a = ci::Sequential<ci::Input<ci::Shape<3, 11, 13>, T>,
@@ -64,6 +69,7 @@ static_assert(ci::plan_v<cnn_c<float>>.steps[1].kind == ci::kernels::step_kind::
 static_assert(ci::plan_v<cnn_c<float>>.steps[2].kind == ci::kernels::step_kind::conv);
 static_assert(ci::plan_v<cnn_c<float>>.steps[1].src_channels_last && ci::plan_v<cnn_c<float>>.steps[1].dst_channels_last);
 static_assert(ci::plan_v<tails_c<float>>.steps[0].kind == ci::kernels::step_kind::conv);  // input is channels-first
+static_assert(ci::plan_v<cnn_f<float>>.steps[1].src_channels_last && ci::plan_v<cnn_f<float>>.steps[2].src_channels_last);
 // clang-format on
 }  // namespace ctinfer_test::conv_networks
 
@@ -82,6 +88,7 @@ void cases() {
   CTINFER_CASE_P_TOL(cnn_c, cnn_c, f32, f64);
   CTINFER_CASE_P_TOL(cnn_d, cnn_d_dense_bn, f32, f64);
   CTINFER_CASE_P_TOL(cnn_e, cnn_e_conv_tail, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_f, cnn_f_narrow, f32, f64);
   // Channels-last kernels and their tails on random weights, against the reference.
   check_against_reference<tails_a<float>>("tails_a", f32);
   check_against_reference<tails_a<double>>("tails_a", f64);

@@ -482,6 +482,10 @@ def conv_cases():
         ("conv2d_same_dilated", P + "Conv2d(2, 4, 3, padding='same', dilation=2)", (2, 9, 8),
          "padding='same' with dilation 2: total pad 4 per axis, 2 before / 2 after"),
         ("conv2d_wide", P + "Conv2d(32, 32, 3, padding=1)", (32, 12, 12), None),
+        ("conv2d_one_channel", P + "Conv2d(1, 8, 3, padding=1)", (1, 9, 30),
+         "one input channel, rows of 28 interior positions (tiles of 10, 9 and 9)"),
+        ("conv2d_rgb_pairs", P + "Conv2d(3, 16, 3, padding=1)", (3, 7, 20),
+         "three input channels into two output vectors"),
         # --- Conv1d
         ("conv1d_basic", P + "Conv1d(4, 8, 3)", (4, 20), None),
         ("conv1d_stride_pad", P + "Conv1d(3, 10, 5, stride=2, padding=2)", (3, 31), None),
@@ -490,6 +494,8 @@ def conv_cases():
          "groups=4: output channel o reads input channels [2o, 2o+2)"),
         ("conv1d_depthwise", P + "Conv1d(12, 12, 5, groups=12, padding=2)", (12, 19), None),
         ("conv1d_1x1_nobias", P + "Conv1d(9, 13, 1, bias=False)", (9, 10), None),
+        ("conv1d_one_channel_dilated", P + "Conv1d(1, 4, 3, dilation=3, padding=3)", (1, 40),
+         None),
         # --- pooling
         ("maxpool2d_2", P + "MaxPool2d(2)", (5, 8, 9),
          "stride defaults to kernel_size; the last column (W = 9) is not covered"),
@@ -553,6 +559,10 @@ def conv_cases():
         ("cnn_e_conv_tail",
          S("Conv2d(2, 6, 3)", "ReLU()", "Conv2d(6, 5, 3, stride=2)"), (2, 9, 10),
          "the net ends in a conv (no Flatten/Linear)"),
+        ("cnn_f_narrow",
+         S("Conv2d(1, 6, 3, padding=1)", "ReLU()", "Conv2d(6, 8, 3, padding=1)", "ReLU()",
+           "Conv2d(8, 3, 3, dilation=(1, 2), padding=(1, 2))"), (1, 7, 31),
+         "convolutions of one output vector: 1 input channel, then 6 and 8 channels-last"),
     ]
     cases = []
     for name, expr, shape, note in specs:

@@ -22,6 +22,7 @@
 #endif
 
 #include <cstddef>
+#include <utility>
 
 #include <hwy/highway.h>
 
@@ -29,6 +30,7 @@
 #include "ctinfer/kernels/dense-inl.h"
 #include "ctinfer/kernels/packing.hpp"
 #include "ctinfer/kernels/steps.hpp"
+#include "ctinfer/kernels/tiles.hpp"
 #include "ctinfer/kernels/unroll.hpp"
 #include "ctinfer/kernels/window-inl.h"
 
@@ -36,6 +38,22 @@ HWY_BEFORE_NAMESPACE();
 namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
+
+// Calls f.template operator()<R>(offset) for each tile of kernels::even_tiles<N, T>, in
+// order. Per target (not in tiles.hpp) so that the lambdas it forces inline, compiled for
+// this target, are inlined into a function compiled for it too.
+// Example: for_each_tile<26, 12>(f) calls f<9>(0), f<9>(9), f<8>(18).
+template <std::size_t N, std::size_t T, class F>
+HWY_INLINE void for_each_tile(F&& f) {
+  using split = kernels::even_tiles<N, T>;
+  std::size_t offset = 0;
+  if constexpr (split::larger > 0)
+    for (std::size_t t = 0; t < split::larger; ++t, offset += split::size + 1)
+      f.template operator()<split::size + 1>(offset);
+  if constexpr (split::size > 0)
+    for (std::size_t t = split::larger; t < split::count; ++t, offset += split::size)
+      f.template operator()<split::size>(offset);
+}
 
 // One tile: R positions (ow0 .. ow0 + R - 1 of output row oh) by C channel vectors, over
 // taps [kh, kw ranges]. p0/p1: the vectors' packed weights; x: the group's first input
@@ -80,20 +98,26 @@ HWY_INLINE void conv_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn::T
       const std::size_t tap = (kh * g.kernel_w + kw) * channels * P;
       const T* HWY_RESTRICT wt0 = p0 + tap;
       const T* HWY_RESTRICT wt1 = p1 + tap;
+#define CTINFER_CONV_CHANNEL                                         \
+  {                                                                  \
+    const V w0 = hn::LoadU(d, wt0 + c * P);                          \
+    const V w1 = C > 1 ? hn::LoadU(d, wt1 + c * P) : w0;             \
+    CTINFER_CONV_ROW(0) CTINFER_CONV_ROW(1) CTINFER_CONV_ROW(2)      \
+    CTINFER_CONV_ROW(3) CTINFER_CONV_ROW(4) CTINFER_CONV_ROW(5)      \
+  }
       // At most 4 channels unrolled: GCC unrolls a short constant loop fully and then
       // hoists its broadcasts, which spills the 12 accumulators to the stack (measured in
       // bench/: a 3x3 8 -> 16 layer took 9.9-10.8 us fully unrolled, 5.5-6.7 us like this).
-      CTINFER_UNROLL_4
-      for (std::size_t c = 0; c < channels; ++c) {
-        const V w0 = hn::LoadU(d, wt0 + c * P);
-        const V w1 = C > 1 ? hn::LoadU(d, wt1 + c * P) : w0;
-        CTINFER_CONV_ROW(0)
-        CTINFER_CONV_ROW(1)
-        CTINFER_CONV_ROW(2)
-        CTINFER_CONV_ROW(3)
-        CTINFER_CONV_ROW(4)
-        CTINFER_CONV_ROW(5)
+      // Fewer than 4 channels (an RGB input) are not unrolled at all, for the same reason
+      // (3x3 3 -> 16 on 32x32: 15.7-19.6 us fully unrolled, 10.9-13.1 us not).
+      if constexpr (channels >= 4) {
+        CTINFER_UNROLL_4
+        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV_CHANNEL
+      } else {
+        CTINFER_NO_UNROLL
+        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV_CHANNEL
       }
+#undef CTINFER_CONV_CHANNEL
     }
   }
 #undef CTINFER_CONV_ROW
@@ -141,13 +165,21 @@ HWY_INLINE void conv_tile_single(D d, const hn::TFromD<D>* HWY_RESTRICT p0, cons
       const std::size_t iw = ow0 * g.stride_w + kw * g.dilation_w - g.pad_left;
       const T* HWY_RESTRICT xt = x + ih * s.y + iw * s.x;
       const T* HWY_RESTRICT wt = p0 + (kh * g.kernel_w + kw) * channels * P;
-      CTINFER_UNROLL_4  // (as in conv_tile)
-      for (std::size_t c = 0; c < channels; ++c) {
-        const V w0 = hn::LoadU(d, wt + c * P);
-        CTINFER_CONV1_ROW(0) CTINFER_CONV1_ROW(1) CTINFER_CONV1_ROW(2) CTINFER_CONV1_ROW(3)
-        CTINFER_CONV1_ROW(4) CTINFER_CONV1_ROW(5) CTINFER_CONV1_ROW(6) CTINFER_CONV1_ROW(7)
-        CTINFER_CONV1_ROW(8) CTINFER_CONV1_ROW(9) CTINFER_CONV1_ROW(10) CTINFER_CONV1_ROW(11)
+#define CTINFER_CONV1_CHANNEL                                                                  \
+  {                                                                                            \
+    const V w0 = hn::LoadU(d, wt + c * P);                                                     \
+    CTINFER_CONV1_ROW(0) CTINFER_CONV1_ROW(1) CTINFER_CONV1_ROW(2) CTINFER_CONV1_ROW(3)        \
+    CTINFER_CONV1_ROW(4) CTINFER_CONV1_ROW(5) CTINFER_CONV1_ROW(6) CTINFER_CONV1_ROW(7)        \
+    CTINFER_CONV1_ROW(8) CTINFER_CONV1_ROW(9) CTINFER_CONV1_ROW(10) CTINFER_CONV1_ROW(11)      \
+  }
+      if constexpr (channels >= 4) {  // (as in conv_tile)
+        CTINFER_UNROLL_4
+        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV1_CHANNEL
+      } else {
+        CTINFER_NO_UNROLL
+        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV1_CHANNEL
       }
+#undef CTINFER_CONV1_CHANNEL
     }
   }
 #undef CTINFER_CONV1_ROW
@@ -158,6 +190,69 @@ HWY_INLINE void conv_tile_single(D d, const hn::TFromD<D>* HWY_RESTRICT p0, cons
   CTINFER_CONV1_STORE(4) CTINFER_CONV1_STORE(5) CTINFER_CONV1_STORE(6) CTINFER_CONV1_STORE(7)
   CTINFER_CONV1_STORE(8) CTINFER_CONV1_STORE(9) CTINFER_CONV1_STORE(10) CTINFER_CONV1_STORE(11)
 #undef CTINFER_CONV1_STORE
+}
+
+// Whether a row tile of one channel vector reuses its broadcasts across the kw taps
+// (conv_tile_reuse): stride 1 along the row, a window at most 3 wide (its weights, 12
+// accumulators and a broadcast fill AVX2's 16 registers), and vectors of fixed size (the
+// kernel keeps its accumulators in an array, which SVE's sizeless vectors forbid).
+template <class Step>
+inline constexpr bool conv_reuses_columns = [] {
+  constexpr window_geometry g = Step::value.window;
+  return !HWY_HAVE_SCALABLE && g.stride_w == 1 && g.kernel_w >= 2 && g.kernel_w <= 3;
+}();
+
+// Input column I of a reuse tile: one broadcast into every accumulator it meets.
+template <std::size_t I, std::size_t Dilation, class D, class V, std::size_t K, std::size_t R>
+HWY_INLINE void reuse_column(D d, hn::TFromD<D> value, const V (&w)[K], V (&acc)[R]) {
+  const V b = hn::Set(d, value);
+  for (std::size_t k = 0; k < K; ++k)
+    if (I >= k * Dilation && I - k * Dilation < R) acc[I - k * Dilation] = hn::MulAdd(w[k], b, acc[I - k * Dilation]);
+}
+template <std::size_t Step, std::size_t Dilation, class D, class V, std::size_t K, std::size_t R, std::size_t... I>
+HWY_INLINE void reuse_columns(D d, const hn::TFromD<D>* HWY_RESTRICT row, const V (&w)[K], V (&acc)[R],
+                              std::index_sequence<I...>) {
+  (reuse_column<I, Dilation>(d, row[I * Step], w, acc), ...);
+}
+
+// A row tile of R positions (ow0 .. ow0 + R - 1 of output row oh) of one channel vector,
+// every kw tap valid. With stride 1 the positions' windows overlap: input column i of the
+// tile feeds position i - kw * dilation through tap kw. So each input value is broadcast once
+// and feeds up to kernel_w FMAs, with that input channel's kw weights held in registers,
+// where conv_tile_single broadcasts it once per tap: 14 broadcasts and 3 weight loads per 36
+// FMAs instead of 36 and 3 (3-wide window, 12 positions). That matters when loads bound the
+// tile, as with one input channel, where the tap loop has no channel loop to amortise it.
+// Each position still sums its taps kh, then kw in order per input channel.
+template <std::size_t R, class Step, class D, class Writer>
+HWY_INLINE void conv_tile_reuse(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn::TFromD<D>* HWY_RESTRICT bias,
+                                const hn::TFromD<D>* HWY_RESTRICT x, std::size_t oh, std::size_t ow0,
+                                window_detail::tap_range kh_range, std::size_t col, std::size_t count,
+                                const Writer& write) {
+  static_assert(R >= 1 && R <= 12 && conv_reuses_columns<Step>);
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  constexpr kernels::step st = Step::value;
+  constexpr window_geometry g = st.window;
+  constexpr std::size_t P = kernels::panel_width<T>;
+  constexpr std::size_t channels = g.in_channels / g.groups;
+  constexpr std::size_t K = g.kernel_w, dil = g.dilation_w;
+  constexpr std::size_t columns = R + (K - 1) * dil;  // input columns the tile reads
+  constexpr window_detail::strides s = window_detail::input_strides(g, st.src_channels_last);
+  V acc[R];
+  for (std::size_t r = 0; r < R; ++r) acc[r] = hn::LoadU(d, bias);
+  for (std::size_t kh = kh_range.begin; kh < kh_range.end; ++kh) {
+    const std::size_t ih = oh * g.stride_h + kh * g.dilation_h - g.pad_top;
+    const T* HWY_RESTRICT row = x + ih * s.y + (ow0 - g.pad_left) * s.x;
+    const T* HWY_RESTRICT wk = p0 + kh * K * channels * P;
+    CTINFER_NO_UNROLL  // (a channel's body is already columns broadcasts and R * K FMAs)
+    for (std::size_t c = 0; c < channels; ++c) {
+      V w[K];
+      for (std::size_t k = 0; k < K; ++k) w[k] = hn::LoadU(d, wk + (k * channels + c) * P);
+      reuse_columns<s.x, dil>(d, row + c * s.c, w, acc, std::make_index_sequence<columns>{});
+    }
+  }
+  const std::size_t pos = oh * g.out_w + ow0;
+  for (std::size_t r = 0; r < R; ++r) write(acc[r], pos + r, col, count);
 }
 
 // One tile of C vectors (a pair: up to 6 positions; a single vector: up to 12), along a row
@@ -212,9 +307,6 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
   constexpr window_geometry g = Step::value.window;
   constexpr window_detail::tap_range inner =
       window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-  constexpr std::size_t tile = conv_tile_positions<C>;
-  constexpr std::size_t full_tiles = (inner.end - inner.begin) / tile;
-  constexpr std::size_t rest = (inner.end - inner.begin) % tile;
   constexpr window_detail::tap_range all_kw{0, g.kernel_w};
   constexpr window_detail::tap_range rows =
       window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
@@ -225,10 +317,12 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
     const bool border_by_columns = oh >= rows.begin && oh < rows.end;
     for (std::size_t ow = 0; ow < g.out_w; ++ow) {
       if (ow == inner.begin) {
-        for (std::size_t t = 0; t < full_tiles; ++t, ow += tile)
-          conv_tile_of<tile, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, all_kw, k.col, k.count0, k.count1, write);
-        if constexpr (rest > 0)
-          conv_tile_of<rest, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, all_kw, k.col, k.count0, k.count1, write);
+        for_each_tile<inner.end - inner.begin, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+          if constexpr (C == 1 && conv_reuses_columns<Step>)
+            conv_tile_reuse<R, Step>(d, k.p0, k.b, xg, oh, ow + t, kh, k.col, k.count0, write);
+          else
+            conv_tile_of<R, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow + t, kh, all_kw, k.col, k.count0, k.count1, write);
+        });
         ow = inner.end;
         if (ow == g.out_w) break;
       }
@@ -252,9 +346,6 @@ HWY_INLINE void conv_border_columns(D d, const hn::TFromD<D>* HWY_RESTRICT wg, c
       window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
   constexpr window_detail::tap_range rows =
       window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
-  constexpr std::size_t tile = conv_tile_positions<C>;
-  constexpr std::size_t column_tiles = (rows.end - rows.begin) / tile;
-  constexpr std::size_t column_rest = (rows.end - rows.begin) % tile;
   constexpr window_detail::tap_range all_kh{0, g.kernel_h};
   if constexpr (inner.begin == 0 && inner.end == g.out_w) return;
   const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
@@ -263,12 +354,11 @@ HWY_INLINE void conv_border_columns(D d, const hn::TFromD<D>* HWY_RESTRICT wg, c
     if (ow >= g.out_w) break;
     const window_detail::tap_range kw =
         window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-    std::size_t oh = rows.begin;
-    for (std::size_t t = 0; t < column_tiles; ++t, oh += tile)
-      conv_tile_of<tile, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh, ow, all_kh, kw, k.col, k.count0, k.count1, write);
-    if constexpr (column_rest > 0)
-      conv_tile_of<column_rest, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh, ow, all_kh, kw, k.col, k.count0, k.count1,
-                                               write);
+    const std::size_t oh0 = rows.begin;  // (a copy: GCC 12 fails on the constexpr local in the lambda)
+    for_each_tile<rows.end - rows.begin, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+      conv_tile_of<R, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh0 + t, ow, all_kh, kw, k.col, k.count0, k.count1,
+                                     write);
+    });
   }
 }
 
@@ -288,15 +378,12 @@ template <std::size_t Count, std::size_t C, class Step, class D, class Writer>
 HWY_INLINE void conv_run(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
                          const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v, std::size_t p,
                          const Writer& write) {
-  constexpr std::size_t tile = conv_tile_positions<C>;
-  constexpr std::size_t rest = Count % tile;
   constexpr window_detail::tap_range one{0, 1};
   const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
   // As one row (oh = 0) whose position ow is the flat position.
-  for (std::size_t t = 0; t < Count / tile; ++t, p += tile)
-    conv_tile_of<tile, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
-  if constexpr (rest > 0)
-    conv_tile_of<rest, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p, one, one, k.col, k.count0, k.count1, write);
+  for_each_tile<Count, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+    conv_tile_of<R, C, Step>(d, k.p0, k.p1, k.b, xg, 0, p + t, one, one, k.col, k.count0, k.count1, write);
+  });
 }
 
 // Output rows per cache block: as many as read conv_block_bytes of input, at least one. All column vectors run over one block before the next, so
