@@ -6,6 +6,8 @@
 //   conv1x1_64_128  1x1, 64 -> 128, 56x56              dw3x3_64_56    depthwise 3x3, 64 ch, 56x56, pad 1
 //   conv1x1_160_7   1x1, 160 -> 160, 7x7 (a MobileNet tail: rows shorter than one tile)
 //   dw3x3_64_14     depthwise 3x3, 64 ch, 14x14, pad 1 (in cache; dw3x3_64_56 streams from L3)
+//   conv3x3_3_16_32 3x3, 3 -> 16, 32x32, pad 1       conv3x3_3_8_32 3x3, 3 -> 8, 32x32, pad 1
+//                   (an RGB input layer: three input channels, two or one output vectors)
 //   tiny_1_8_28     3x3, 1 -> 8, 28x28, pad 1          tiny_8_16_14   3x3, 8 -> 16, 14x14, pad 1
 // and small_cnn (1x28x28: conv 1->8 + ReLU, max pool 2, conv 8->16 + ReLU, max pool 2, Dense 784->10).
 //
@@ -226,6 +228,8 @@ int main(int argc, char** argv) {
   add_layer<conv_net<32, 32, 32, 32, 3, 1, 1>>("conv3x3_32_32", S{32, 32, 32, 32, 3, 3, 1, 1, 1}, 2);
   add_layer<conv_net<64, 56, 56, 128, 1, 0, 1>>("conv1x1_64_128", S{64, 128, 56, 56, 1, 1, 1, 0, 1}, 3);
   add_layer<conv_net<160, 7, 7, 160, 1, 0, 1>>("conv1x1_160_7", S{160, 160, 7, 7, 1, 1, 1, 0, 1}, 5);
+  add_layer<conv_net<3, 32, 32, 16, 3, 1, 1>>("conv3x3_3_16_32", S{3, 16, 32, 32, 3, 3, 1, 1, 1}, 7);
+  add_layer<conv_net<3, 32, 32, 8, 3, 1, 1>>("conv3x3_3_8_32", S{3, 8, 32, 32, 3, 3, 1, 1, 1}, 8);
   add_layer<conv_net<64, 56, 56, 64, 3, 1, 64>>("dw3x3_64_56", S{64, 64, 56, 56, 3, 3, 1, 1, 64}, 4);
   add_layer<conv_net<64, 14, 14, 64, 3, 1, 64>>("dw3x3_64_14", S{64, 64, 14, 14, 3, 3, 1, 1, 64}, 6);
   {

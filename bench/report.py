@@ -253,6 +253,8 @@ CONV_CASES = {
     "conv3x3_32_32": "3x3, 32 -> 32, 32x32, pad 1 (channels-last in and out)",
     "conv1x1_64_128": "1x1, 64 -> 128, 56x56 (channels-last in and out)",
     "conv1x1_160_7": "1x1, 160 -> 160, 7x7 (channels-last in and out)",
+    "conv3x3_3_16_32": "3x3, 3 -> 16, 32x32, pad 1 (channels-last in and out)",
+    "conv3x3_3_8_32": "3x3, 3 -> 8, 32x32, pad 1 (channels-last in and out)",
     "dw3x3_64_56": "depthwise 3x3, 64 channels, 56x56, pad 1 (channels-last in and out)",
     "dw3x3_64_14": "depthwise 3x3, 64 channels, 14x14, pad 1 (channels-last in and out)",
     "tiny_1_8_28": "3x3, 1 -> 8, 28x28, pad 1 (whole Model, NCHW in and out)",
