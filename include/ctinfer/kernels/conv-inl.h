@@ -317,7 +317,8 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
     const bool border_by_columns = oh >= rows.begin && oh < rows.end;
     for (std::size_t ow = 0; ow < g.out_w; ++ow) {
       if (ow == inner.begin) {
-        for_each_tile<inner.end - inner.begin, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+        constexpr std::size_t run = inner.end - inner.begin;
+        for_each_tile<run, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
           if constexpr (C == 1 && conv_reuses_columns<Step>)
             conv_tile_reuse<R, Step>(d, k.p0, k.b, xg, oh, ow + t, kh, k.col, k.count0, write);
           else
@@ -355,7 +356,8 @@ HWY_INLINE void conv_border_columns(D d, const hn::TFromD<D>* HWY_RESTRICT wg, c
     const window_detail::tap_range kw =
         window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
     const std::size_t oh0 = rows.begin;  // (a copy: GCC 12 fails on the constexpr local in the lambda)
-    for_each_tile<rows.end - rows.begin, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+    constexpr std::size_t run = rows.end - rows.begin;
+    for_each_tile<run, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
       conv_tile_of<R, C, Step, true>(d, k.p0, k.p1, k.b, xg, oh0 + t, ow, all_kh, kw, k.col, k.count0, k.count1,
                                      write);
     });
@@ -386,9 +388,10 @@ HWY_INLINE void conv_run(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TF
   });
 }
 
-// Output rows per cache block: as many as read conv_block_bytes of input, at least one. All column vectors run over one block before the next, so
-// a wide layer reads its input once from memory instead of once per vector pair (1x1
-// 64 -> 128 on 56x56 read its 800 KB input 8 times).
+// Output rows per cache block: as many as read conv_block_bytes of input, at least one. All
+// column vectors run over one block before the next, so a wide layer reads its input once
+// from memory instead of once per vector pair (1x1 64 -> 128 on 56x56 read its 800 KB input
+// 8 times).
 template <class Step, class T>
 inline constexpr std::size_t conv_block_rows = [] {
   constexpr window_geometry g = Step::value.window;

@@ -1,10 +1,10 @@
 // ctinfer/kernels/tiles.hpp - splitting a run of output positions into register tiles.
 //
 // A tile of R positions keeps R (or 2R) accumulator chains; with FMA latency 4 and two FMAs
-// per cycle, a tile needs about 8 chains to run at full speed, and a short one runs at the
-// speed of its latency. Cutting N positions into the fewest tiles of at most T whose sizes
-// differ by at most one never leaves a short tail (26 = 9 + 9 + 8, not 12 + 12 + 2), and no
-// tile is slower than a full one plus the latency bound.
+// per cycle, a tile needs about 8 chains to run at full speed, and a shorter one runs at the
+// speed of its latency. Cutting N positions into the fewest tiles of at most T, with sizes
+// that differ by at most one, leaves no short tail (26 = 9 + 9 + 8, not 12 + 12 + 2).
+// The tiles are walked by for_each_tile in kernels/conv-inl.h.
 #pragma once
 
 #include <cstddef>
