@@ -24,7 +24,7 @@ for dep in hwy boost doctest; do ln -sfn "/usr/include/$dep" "$out/include/$dep"
 # CTINFER_AARCH64_TESTS="test_recurrent test_streaming" runs a subset.
 tests=${CTINFER_AARCH64_TESTS:-"test_dense test_activations test_networks test_plan test_load_flat test_constexpr
        test_conv test_pooling test_conv_networks test_blocks test_resize test_onnx_node test_recurrent
-       test_streaming"}
+       test_streaming test_math"}
 cxx=(aarch64-linux-gnu-g++ -std=c++20 -O2 -static -fno-exceptions -fno-rtti -Wall -Wextra -Werror
      -DHWY_COMPILE_ONLY_STATIC -DCTINFER_TEST_STATIC_TARGET_ONLY
      -DDOCTEST_CONFIG_NO_EXCEPTIONS_BUT_WITH_ALL_ASSERTS

@@ -126,10 +126,19 @@ HWY_AFTER_NAMESPACE();
 #endif
 #include <doctest/doctest.h>
 
+#include "support/targets.hpp"
+
 namespace ctinfer {
 HWY_EXPORT(ApplyMathF32);
 HWY_EXPORT(ApplyMathF64);
 HWY_EXPORT(ApplyRationalF32);
+// Dispatch from inside the namespace: a static-only build (scripts/test-aarch64.sh) turns
+// HWY_DYNAMIC_DISPATCH(f) into HWY_NAMESPACE::f, which needs f unqualified.
+void apply_math(int fn, const float* in, float* out, size_t n) { HWY_DYNAMIC_DISPATCH(ApplyMathF32)(fn, in, out, n); }
+void apply_math(int fn, const double* in, double* out, size_t n) { HWY_DYNAMIC_DISPATCH(ApplyMathF64)(fn, in, out, n); }
+void apply_rational(int fn, const float* in, float* out, size_t n) {
+  HWY_DYNAMIC_DISPATCH(ApplyRationalF32)(fn, in, out, n);
+}
 }  // namespace ctinfer
 
 namespace {
@@ -424,22 +433,15 @@ void TestSimdMath(const std::vector<T>& in, const double (&tol)[kNumFns]) {
     for (size_t i = 0; i < n; ++i) r[i] = static_cast<T>(RefFn(fn, static_cast<double>(in[i])));
   }
   std::vector<T> out(n);
-  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(target);
-    const std::string target_name = hwy::TargetName(target);
+  const int targets = ctinfer_test::for_each_target([&](const std::string& target_name) {
     CAPTURE(target_name);
-    std::printf("%-8s %s:", hwy::TargetName(target), sizeof(T) == 4 ? "float " : "double");
+    std::printf("%-8s %s:", target_name.c_str(), sizeof(T) == 4 ? "float " : "double");
     for (int fn = 0; fn < kNumFns; ++fn) {
       // Odd lengths and offsets: the remainder path and unaligned loads.
       std::fill(out.begin(), out.end(), T(-12345));
       const size_t off = static_cast<size_t>(fn % 3);
-      if constexpr (sizeof(T) == 4) {
-        HWY_DYNAMIC_DISPATCH(ctinfer::ApplyMathF32)(fn, in.data(), out.data(), off);
-        HWY_DYNAMIC_DISPATCH(ctinfer::ApplyMathF32)(fn, in.data() + off, out.data() + off, n - off);
-      } else {
-        HWY_DYNAMIC_DISPATCH(ctinfer::ApplyMathF64)(fn, in.data(), out.data(), off);
-        HWY_DYNAMIC_DISPATCH(ctinfer::ApplyMathF64)(fn, in.data() + off, out.data() + off, n - off);
-      }
+      ctinfer::apply_math(fn, in.data(), out.data(), off);
+      ctinfer::apply_math(fn, in.data() + off, out.data() + off, n - off);
       const std::vector<T>& r = ref[static_cast<size_t>(fn)];
       double max_ulp = 0;
       T worst_x = 0, worst_got = 0, worst_want = 0;
@@ -461,8 +463,8 @@ void TestSimdMath(const std::vector<T>& in, const double (&tol)[kNumFns]) {
       CHECK(max_ulp <= tol[fn]);
     }
     std::printf("\n");
-  }
-  hwy::SetSupportedTargetsForTest(0);
+  });
+  CHECK(targets >= 1);
 }
 
 TEST_CASE("SIMD math: float on every target") {
@@ -496,12 +498,10 @@ TEST_CASE("fast gate functions: TanhRational and SigmoidRational on every target
     sigmoid_ref[i] = 1.0 / (1.0 + std::exp(-static_cast<double>(in[i])));
   }
   std::vector<float> tanh_out(n), sigmoid_out(n);
-  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(target);
-    const std::string target_name = hwy::TargetName(target);
+  const int targets = ctinfer_test::for_each_target([&](const std::string& target_name) {
     CAPTURE(target_name);
-    HWY_DYNAMIC_DISPATCH(ctinfer::ApplyRationalF32)(0, in.data(), tanh_out.data(), n);
-    HWY_DYNAMIC_DISPATCH(ctinfer::ApplyRationalF32)(1, in.data(), sigmoid_out.data(), n);
+    ctinfer::apply_rational(0, in.data(), tanh_out.data(), n);
+    ctinfer::apply_rational(1, in.data(), sigmoid_out.data(), n);
     double tanh_rel = 0, sigmoid_abs = 0;
     float tanh_at = 0, sigmoid_at = 0;
     size_t wrong_specials = 0;
@@ -528,17 +528,17 @@ TEST_CASE("fast gate functions: TanhRational and SigmoidRational on every target
     const float probe[] = {0.0f, 0.3f, 1.7f, 8.9f, 9.5f, 40.0f, std::numeric_limits<float>::infinity()};
     for (float x : probe) {
       float in2[2] = {x, -x}, t2[2], s2[2];
-      HWY_DYNAMIC_DISPATCH(ctinfer::ApplyRationalF32)(0, in2, t2, 2);
-      HWY_DYNAMIC_DISPATCH(ctinfer::ApplyRationalF32)(1, in2, s2, 2);
+      ctinfer::apply_rational(0, in2, t2, 2);
+      ctinfer::apply_rational(1, in2, s2, 2);
       CAPTURE(x);
       CHECK(t2[1] == -t2[0]);
       if (x >= 40.0f) CHECK((t2[0] >= 1.0f - 1.2e-7f && s2[0] >= 1.0f - 1.2e-7f && s2[1] <= 1.2e-7f));
     }
     float zero = 0.0f, half = 0.0f;
-    HWY_DYNAMIC_DISPATCH(ctinfer::ApplyRationalF32)(1, &zero, &half, 1);
+    ctinfer::apply_rational(1, &zero, &half, 1);
     CHECK(half == 0.5f);
-  }
-  hwy::SetSupportedTargetsForTest(0);
+  });
+  CHECK(targets >= 1);
 }
 
 }  // namespace
