@@ -105,18 +105,9 @@ HWY_INLINE void conv_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0, const hn::T
     CTINFER_CONV_ROW(0) CTINFER_CONV_ROW(1) CTINFER_CONV_ROW(2)      \
     CTINFER_CONV_ROW(3) CTINFER_CONV_ROW(4) CTINFER_CONV_ROW(5)      \
   }
-      // At most 4 channels unrolled: GCC unrolls a short constant loop fully and then
-      // hoists its broadcasts, which spills the 12 accumulators to the stack (measured in
-      // bench/: a 3x3 8 -> 16 layer took 9.9-10.8 us fully unrolled, 5.5-6.7 us like this).
-      // Fewer than 4 channels (an RGB input) are not unrolled at all, for the same reason
-      // (3x3 3 -> 16 on 32x32: 15.7-19.6 us fully unrolled, 10.9-13.1 us not).
-      if constexpr (channels >= 4) {
-        CTINFER_UNROLL_4
-        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV_CHANNEL
-      } else {
-        CTINFER_NO_UNROLL
-        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV_CHANNEL
-      }
+      // GCC unrolls a short constant loop fully and then hoists its broadcasts, which spills
+      // the 12 accumulators to the stack; CTINFER_CHANNEL_LOOP caps the unrolling.
+      CTINFER_CHANNEL_LOOP(channels, CTINFER_CONV_CHANNEL)
 #undef CTINFER_CONV_CHANNEL
     }
   }
@@ -172,13 +163,7 @@ HWY_INLINE void conv_tile_single(D d, const hn::TFromD<D>* HWY_RESTRICT p0, cons
     CTINFER_CONV1_ROW(4) CTINFER_CONV1_ROW(5) CTINFER_CONV1_ROW(6) CTINFER_CONV1_ROW(7)        \
     CTINFER_CONV1_ROW(8) CTINFER_CONV1_ROW(9) CTINFER_CONV1_ROW(10) CTINFER_CONV1_ROW(11)      \
   }
-      if constexpr (channels >= 4) {  // (as in conv_tile)
-        CTINFER_UNROLL_4
-        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV1_CHANNEL
-      } else {
-        CTINFER_NO_UNROLL
-        for (std::size_t c = 0; c < channels; ++c) CTINFER_CONV1_CHANNEL
-      }
+      CTINFER_CHANNEL_LOOP(channels, CTINFER_CONV1_CHANNEL)  // (as in conv_tile)
 #undef CTINFER_CONV1_CHANNEL
     }
   }
