@@ -28,11 +28,13 @@
 #include <string>
 #include <vector>
 
+// ctinfer before Highway: its first header settles Highway's targets (-march=native on an
+// AVX3_DL CPU, ctinfer/detail/highway_targets.hpp).
+#include <ctinfer/ctinfer.hpp>
+
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
 #include <hwy/highway.h>
-
-#include <ctinfer/ctinfer.hpp>
 
 #include "calibration.hpp"
 

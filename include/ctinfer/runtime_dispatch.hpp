@@ -25,6 +25,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ctinfer/detail/every_target-inl.h"
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 #include <hwy/targets.h>

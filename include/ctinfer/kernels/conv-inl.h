@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/activation-inl.h"

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/activation-inl.h"

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 HWY_BEFORE_NAMESPACE();

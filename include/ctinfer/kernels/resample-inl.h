@@ -11,6 +11,7 @@
 
 #include <cstddef>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/activation-inl.h"

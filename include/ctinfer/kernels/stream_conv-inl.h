@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/dense-inl.h"

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>  // HWY_ATTR
 
 // Forces a lambda inline (written after its parameter list): a tile's lambda that GCC left

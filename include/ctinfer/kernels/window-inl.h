@@ -15,6 +15,7 @@
 
 #include <cstddef>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/core/window.hpp"

@@ -17,6 +17,7 @@
 #include <span>
 #include <type_traits>
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/core/status.hpp"
