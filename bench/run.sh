@@ -5,7 +5,8 @@
 #   bench/run.sh            # all: dense kernels vs Eigen, convolutions vs oneDNN and LibTorch,
 #                           # then compile time
 #   bench/run.sh dense      # only bench_dense
-#   bench/run.sh conv       # only bench_conv (needs libdnnl-dev, libtorch-dev, libopenblas0-pthread)
+#   bench/run.sh conv       # only bench_conv (needs libdnnl-dev, ocl-icd-opencl-dev,
+#                           # libtorch-dev, libopenblas0-pthread)
 #   bench/run.sh rnn        # only bench_rnn (needs libeigen3-dev; libtorch-dev for the LibTorch peer)
 #   bench/run.sh compile    # only the compile-time measurements
 #   bench/run.sh report     # only regenerate report.md from the JSON files

@@ -63,20 +63,34 @@ done
 
 # The fixtures are generated, not hand-made: when PyTorch is here, regenerate the PyTorch
 # ones, and when ONNX and its conformance data are, the ONNX ones; require the committed
-# files to be identical.
+# files to be identical, or for headers equal up to the last bits of their numbers
+# (tests/reference/same_fixture.py: PyTorch's float results differ in their last bits
+# between CPUs).
 check_generated() {  # name, generator command..., then the files to compare after "--"
   local name=$1; shift
   local tmp; tmp=$(mktemp -d)
-  local cmd=() files=()
+  local cmd=() files=() last_bits=""
   while [ "$1" != "--" ]; do cmd+=("$1"); shift; done; shift
   files=("$@")
   "${cmd[@]}" "$tmp" >/dev/null
   local ok=1
   for f in "${files[@]}"; do
-    cmp -s "$tmp/$(basename "$f")" "$f" || { echo "=== $name: $f differs when regenerated"; ok=0; }
+    if cmp -s "$tmp/$(basename "$f")" "$f"; then continue; fi
+    if [[ $f == *.hpp ]] && /usr/bin/python3 tests/reference/same_fixture.py "$tmp/$(basename "$f")" "$f"; then
+      last_bits+=" $(basename "$f")"
+      continue
+    fi
+    echo "=== $name: $f differs when regenerated"
+    ok=0
   done
   rm -rf "$tmp"
-  if [ $ok = 1 ]; then echo "=== $name: regenerated, identical to the committed files"; else status=1; fi
+  if [ $ok = 0 ]; then
+    status=1
+  elif [ -n "$last_bits" ]; then
+    echo "=== $name: regenerated, identical to the committed files but for the last bits of numbers in$last_bits"
+  else
+    echo "=== $name: regenerated, identical to the committed files"
+  fi
 }
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   check_generated "PyTorch fixtures" /usr/bin/python3 tests/reference/make_fixtures.py -- \
