@@ -7,8 +7,9 @@
 //   Repartition/widening, no arrays of vectors, no 1.0.4+ ops).
 //
 // Accuracy: max error in ulp of the correctly rounded result, measured on
-// SCALAR (GCC) / EMU128 (Clang), SSSE3, SSE4 and AVX2 (the machine has no
-// AVX-512: AVX3 and AVX3_DL are compiled but were not run). Float: every 5th
+// SCALAR (GCC) / EMU128 (Clang), SSSE3, SSE4 and AVX2 (a machine without
+// AVX-512; tests/test_math.cpp's sweeps also pass on AVX3, run on an AVX-512
+// Xeon; AVX3_DL is compiled, not run). Float: every 5th
 // bit pattern of all 2^32 (both signs, all binades), against long double
 // libm; double: 1.6e7 random points per function (whole range, [-3, 3],
 // binades down to 2^-75) against long double libm. Same bounds on aarch64
@@ -162,6 +163,7 @@ struct Consts<double> {
 #define CTINFER_KERNELS_MATH_INL_H_
 #endif
 
+#include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 HWY_BEFORE_NAMESPACE();
