@@ -11,7 +11,6 @@
 #define CTINFER_KERNELS_POOL_INL_H_
 #endif
 
-#include <bit>
 #include <cstddef>
 #include <limits>
 
@@ -35,11 +34,6 @@ HWY_INLINE V max_keep_nan(V acc, V v) {
   return hn::IfThenElse(hn::Or(hn::Gt(v, acc), hn::IsNaN(v)), v, acc);
 }
 
-// Lanes of a pooling vector: a panel, or the power of two that holds all C channels if that
-// is fewer, so 8 channels on AVX-512 are full 8-lane vectors rather than masked 16-lane ones.
-template <class T, std::size_t C>
-inline constexpr std::size_t pool_lanes = C < kernels::panel_width<T> ? std::bit_ceil(C) : kernels::panel_width<T>;
-
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
                        const T* HWY_RESTRICT addend) {
@@ -48,7 +42,7 @@ HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_
   constexpr bool max = st.kind == kernels::step_kind::max_pool;
   constexpr std::size_t C = g.in_channels;
   constexpr window_detail::strides s = window_detail::input_strides(g, st.src_channels_last);
-  const hn::CappedTag<T, pool_lanes<T, C>> d;
+  const hn::CappedTag<T, kernels::lanes_for<T>(C)> d;
   using V = hn::Vec<decltype(d)>;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   const window_writer<decltype(d), Epilogue, st.dst_channels_last, C, g.out_positions()> write{d, y, packed, addend};
@@ -89,7 +83,7 @@ HWY_NOINLINE void global_pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const 
   constexpr bool max = st.kind == kernels::step_kind::global_max_pool;
   constexpr std::size_t C = g.in_channels, n = g.in_positions();
   constexpr window_detail::strides s = window_detail::input_strides(g, st.src_channels_last);
-  const hn::CappedTag<T, pool_lanes<T, C>> d;
+  const hn::CappedTag<T, kernels::lanes_for<T>(C)> d;
   using V = hn::Vec<decltype(d)>;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   // The output (C, 1, 1) is the same in both layouts.

@@ -14,7 +14,6 @@
 #define CTINFER_KERNELS_RECURRENT_INL_H_
 #endif
 
-#include <bit>
 #include <cstddef>
 
 #include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
@@ -59,11 +58,8 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
   constexpr std::size_t time = st.rows, F = st.k, H = st.cols, G = lstm ? 4 : 3, GH = G * H;
   constexpr std::size_t a = kernels::packed_alignment<T>;
   constexpr kernels::recurrent_layout l = kernels::recurrent_packing<T>(G, H, F);
-  // The cell's vectors: a panel, or the power of two that holds all H units if that is fewer.
-  // The cell is a chain of dependent operations (the recurrence waits for it), and on
-  // AVX-512 a 16-lane division has a longer latency than an 8-lane one.
-  constexpr std::size_t cell_lanes = H < kernels::panel_width<T> ? std::bit_ceil(H) : kernels::panel_width<T>;
-  const hn::CappedTag<T, cell_lanes> d;
+  // The cell is a chain of dependent operations the recurrence waits for: no wider than H.
+  const hn::CappedTag<T, kernels::lanes_for<T>(H)> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
 
   T* HWY_RESTRICT pre = scratch;                                         // (time, GH), padding
