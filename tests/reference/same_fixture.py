@@ -2,8 +2,8 @@
 """Whether a regenerated fixture header equals the committed one, up to the last bits of
 its numbers: python3 same_fixture.py REGENERATED COMMITTED.
 
-The text outside numbers must be identical and every number within TOLERANCE * max(1, |value|)
-of its committed value. PyTorch's CPU kernels follow the CPU's SIMD width and cache sizes, so
+The text outside numbers and every integer (sizes, counts) must be identical, and every other
+number within TOLERANCE * max(1, |value|) of its committed value. PyTorch's CPU kernels follow the CPU's SIMD width and cache sizes, so
 float results regenerated on another CPU differ in their last bits (between an AVX2 and an
 AVX-512 machine: at most 1.7e-6 absolute, 1.0e-6 relative to max(1, |value|), in conv.hpp);
 anything larger means the generator or its inputs changed. Exit status 0 when equal; 1 with
@@ -16,6 +16,7 @@ TOLERANCE = 1e-5
 
 NUMBER = re.compile(r"[-+]?0x[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?p[-+]?\d+"
                     r"|[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?[fF]?")
+INTEGER = re.compile(r"[-+]?\d+")
 
 
 def pieces(text):
@@ -43,7 +44,8 @@ def main(regenerated, committed):
     for (is_number, a), (_, b) in zip(new, old):
         if a == b:
             continue
-        if not is_number or abs(value(a) - value(b)) > TOLERANCE * max(1.0, abs(value(b))):
+        if not is_number or INTEGER.fullmatch(a) or INTEGER.fullmatch(b) or \
+                abs(value(a) - value(b)) > TOLERANCE * max(1.0, abs(value(b))):
             print(f"{committed}: regenerated {a[:60]!r} where the committed file has {b[:60]!r}")
             return 1
     return 0

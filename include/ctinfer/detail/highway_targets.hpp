@@ -6,8 +6,11 @@
 // attainable reads a macro that does not exist (HWY_BASELINE), so the static target is left
 // out of the compiled targets and detect_targets.h stops with "Logic error: best baseline
 // should be included in dynamic targets". Opting in to AVX3_DL (HWY_WANT_AVX3_DL) makes it
-// attainable. The condition is Highway's own for an AVX3_DL baseline, so nothing changes for
-// other flags, and Highway versions without the bug treat the opt-in the same way.
+// attainable. The condition is the AVX-512 part of Highway's own test for an AVX3_DL
+// baseline: flags without those extensions are untouched, and where it holds but Highway's
+// baseline is lower (its AVX2 part also asks for BMI2, F16C, PCLMUL, AES), the opt-in only
+// adds AVX3_DL to the targets runtime dispatch compiles. Highway versions without the bug
+// treat the opt-in the same way.
 //
 // Pre: no Highway header was included before it in the translation unit (include ctinfer's
 // headers first, or define HWY_WANT_AVX3_DL yourself).
