@@ -123,20 +123,31 @@ HWY_INLINE void gemv_block(D d, const hn::TFromD<D>* HWY_RESTRICT w,
 // - 2 column vectors x 4 k streams: FMA chains half as long, for small layers whose time is
 //   the dependency chain (measured in bench/: 16-32-16 float nets run faster this way, the
 //   same net in double, with twice the vectors, slower).
+// `backward` runs the same blocks last to first (same results, bit for bit): a caller that
+// repeats a product whose weights exceed L1 alternates it, so each pass starts on the
+// weights the previous one left in L1 (a recurrent cell's hidden product, every time step).
 template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_INLINE void gemv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
-                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
+                     T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend,
+                     bool backward = false) {
   const hn::CappedTag<T, kernels::panel_width<T>> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
-  constexpr bool l1_resident = K * N * sizeof(T) <= 16 * 1024;
+  constexpr bool l1_resident = K * N * sizeof(T) <= kernels::l1_resident_bytes;
   const bool wide_blocks = !l1_resident || vectors >= 8;
-  std::size_t v = 0;
-  if (wide_blocks)
-    for (; v + 4 <= vectors; v += 4) gemv_block<4, 2, K, Bias>(d, w, bias, x, v, write);
-  for (; v + 2 <= vectors; v += 2) gemv_block<2, 4, K, Bias>(d, w, bias, x, v, write);
-  if (v < vectors) gemv_block<1, 4, K, Bias>(d, w, bias, x, v, write);
+  // Blocks of 4 vectors up to wide_end, of 2 up to pair_end, then at most one of 1.
+  const std::size_t wide_end = wide_blocks ? vectors / 4 * 4 : 0;
+  const std::size_t pair_end = wide_end + (vectors - wide_end) / 2 * 2;
+  if (!backward) {
+    for (std::size_t v = 0; v < wide_end; v += 4) gemv_block<4, 2, K, Bias>(d, w, bias, x, v, write);
+    for (std::size_t v = wide_end; v < pair_end; v += 2) gemv_block<2, 4, K, Bias>(d, w, bias, x, v, write);
+    if (pair_end < vectors) gemv_block<1, 4, K, Bias>(d, w, bias, x, pair_end, write);
+  } else {
+    if (pair_end < vectors) gemv_block<1, 4, K, Bias>(d, w, bias, x, pair_end, write);
+    for (std::size_t v = pair_end; v > wide_end; v -= 2) gemv_block<2, 4, K, Bias>(d, w, bias, x, v - 2, write);
+    for (std::size_t v = wide_end; v > 0; v -= 4) gemv_block<4, 2, K, Bias>(d, w, bias, x, v - 4, write);
+  }
 }
 
 // One register tile: R rows (<= 6) by C column vectors (<= 2), starting at (row, vector v).

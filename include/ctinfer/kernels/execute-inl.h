@@ -46,7 +46,7 @@ struct buffers {
   T* out;
   T* workspace;
   T* state;                   // a stream's State values (null for whole sequences)
-  std::uint32_t* positions;   // its ring positions
+  std::uint32_t* positions;   // its counters (ring positions, recurrent parities)
   HWY_INLINE const T* source(kernels::location l) const {
     return (l.where == kernels::buffer::input    ? in
             : l.where == kernels::buffer::output ? out
@@ -111,7 +111,8 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
     gate<st.rows, st.cols, st.kind == kernels::step_kind::gated_tanh, Epilogue>(src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::lstm || st.kind == kernels::step_kind::gru) {
     recurrent<step>(packed + st.weight_offset, src, dst, b.destination(st.scratch),
-                    st.stateful ? b.state + st.state_offset : nullptr);
+                    st.stateful ? b.state + st.state_offset : nullptr,
+                    st.stateful ? b.positions + st.position : nullptr);
   } else if constexpr (st.kind == kernels::step_kind::stream_conv) {
     stream_conv<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add,
                                 b.destination(st.scratch), b.state, b.positions);

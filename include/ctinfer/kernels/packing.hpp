@@ -63,6 +63,10 @@ constexpr std::size_t packed_conv_bias_size(std::size_t groups, std::size_t outp
   return round_up(groups * padded_outputs<T>(outputs_per_group), packed_alignment<T>);
 }
 
+// Weights up to this size are taken to stay in L1 from one use to the next: half of the
+// smallest L1 data cache we tune for (32 KiB), the rest left to what else the layer touches.
+inline constexpr std::size_t l1_resident_bytes = 16 * 1024;
+
 // One direction of an LSTM (gates = 4) or GRU (gates = 3) with H hidden units and F input
 // features, packed: the input weights as a Dense weight (gates*H, F) and their bias, the
 // hidden weights as a Dense weight (gates*H, H) and their bias, then the initial h and c.

@@ -15,6 +15,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdint>
 
 #include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
@@ -50,9 +51,11 @@ HWY_INLINE V cell_tanh(D d, V x) {
 // Step: a kernels::step_ref of kind lstm or gru. `layer`: the direction's packed weights.
 // x: (time, F); y: h_t at y[t * y_stride + y_offset + j]. `state`: h then c (each rounded to
 // 64 bytes) carried between calls, or null to start from the packed initial state.
+// `parity`: with a state, the stream's count of time steps modulo 2 (updated here).
 template <class Step, class T>
 HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x, T* HWY_RESTRICT y,
-                            T* HWY_RESTRICT scratch, T* HWY_RESTRICT state) {
+                            T* HWY_RESTRICT scratch, T* HWY_RESTRICT state,
+                            std::uint32_t* HWY_RESTRICT parity) {
   constexpr kernels::step st = Step::value;
   constexpr bool lstm = st.kind == kernels::step_kind::lstm;
   constexpr std::size_t time = st.rows, F = st.k, H = st.cols, G = lstm ? 4 : 3, GH = G * H;
@@ -60,6 +63,11 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
   constexpr kernels::recurrent_layout l = kernels::recurrent_packing<T>(G, H, F);
   // The cell is a chain of dependent operations the recurrence waits for: no wider than H.
   const hn::CappedTag<T, kernels::lanes_for<T>(H)> d;
+  // Hidden weights beyond L1's share: every other time step runs the hidden product
+  // backwards, so it starts on the weights the step before left in L1 instead of the ones
+  // it evicted first (LSTM 64 float on a 48 KiB L1: 640 -> 500 ns per step). Same results.
+  constexpr bool alternate = H * GH * sizeof(T) > kernels::l1_resident_bytes;
+  const std::size_t first = state ? *parity : 0;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
 
   T* HWY_RESTRICT pre = scratch;                                         // (time, GH), padding
@@ -90,9 +98,11 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
     const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
     const T* HWY_RESTRICT pt = pre + t * GH;
     T* HWY_RESTRICT yt = y + t * st.rnn.y_stride + st.rnn.y_offset;
+    const bool backward = alternate && ((first + s) & 1) != 0;
     if constexpr (lstm) {
       // hidden = h W_hh^T + pre[t]: the four gates' pre-activations.
-      dense<1, H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden, layer, pt);
+      gemv<H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden,
+                                                                 layer, pt, backward);
       for (std::size_t j = 0; j < H; j += L) {
         const auto i = cell_sigmoid(d, hn::LoadU(d, hidden + j));
         const auto f = cell_sigmoid(d, hn::LoadU(d, hidden + H + j));
@@ -106,7 +116,8 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
       }
     } else {
       // hidden = h W_hh^T + (0, 0, b_hn): r and z join pre[t]; n's part is scaled by r.
-      dense<1, H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer, static_cast<const T*>(nullptr));
+      gemv<H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer,
+                                             static_cast<const T*>(nullptr), backward);
       for (std::size_t j = 0; j < H; j += L) {
         const auto r = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
         const auto z = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
@@ -118,6 +129,7 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
       }
     }
   }
+  if (state) *parity = static_cast<std::uint32_t>((first + time) & 1);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -78,7 +78,8 @@ struct step {
   recurrent_output rnn{};      // lstm, gru
   location scratch{};          // lstm, gru, stream_conv: the workspace they compute in
   // Streaming (Model::step): where the step's carried values are in the State (h and c; a
-  // causal convolution's ring of past frames) and, for a ring, which position counter is its.
+  // causal convolution's ring of past frames) and which of the State's counters is its (the
+  // ring's position; a recurrent step's parity of time steps).
   bool stateful = false;
   std::size_t state_offset = 0, state_size = 0, position = 0;
 };

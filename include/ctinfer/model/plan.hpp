@@ -212,8 +212,9 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
     st.src.offset += f.io[s].src_offset;
     if (f.io[s].addend != no_index) st.addend = where(f.io[s].addend);
     if (f.io[s].scratch != no_index) st.scratch = where(f.io[s].scratch);
-    // What a stream carries: h and c of a recurrent step, the past frames of a causal
-    // convolution (kernel - 1) * dilation of them, with a position counter.
+    // What a stream carries: h and c of a recurrent step, with the parity of its time steps;
+    // the past frames of a causal convolution, (kernel - 1) * dilation of them, with the
+    // position of the oldest.
     if (st.stateful) {
       const std::size_t a = kernels::packed_alignment<T>;
       st.state_offset = plan.state_size;
@@ -223,6 +224,7 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
         st.position = plan.position_count++;
       } else {
         st.state_size = 2 * kernels::round_up(st.cols, a);
+        st.position = plan.position_count++;  // the parity of its time steps
       }
       plan.state_size += kernels::round_up(st.state_size, a);
     }
