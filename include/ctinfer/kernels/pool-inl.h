@@ -34,6 +34,22 @@ HWY_INLINE V max_keep_nan(V acc, V v) {
   return hn::IfThenElse(hn::Or(hn::Gt(v, acc), hn::IsNaN(v)), v, acc);
 }
 
+// The max over taps [Begin, End) of a window with every tap inside the input (x: its first
+// tap), as a tree of pairs: a chain of log2(taps) steps instead of taps - 1, and the same
+// value as the sequential form (equal values keep the earlier tap, NaNs the later one).
+template <std::size_t Begin, std::size_t End, class Step, class D>
+HWY_INLINE hn::Vec<D> window_max(D d, const hn::TFromD<D>* HWY_RESTRICT x, std::size_t count) {
+  constexpr window_geometry g = Step::value.window;
+  constexpr window_detail::strides s = window_detail::input_strides(g, Step::value.src_channels_last);
+  if constexpr (End - Begin == 1) {
+    const auto* xt = x + (Begin / g.kernel_w) * g.dilation_h * s.y + (Begin % g.kernel_w) * g.dilation_w * s.x;
+    return s.c == 1 && count >= hn::Lanes(d) ? hn::LoadU(d, xt) : load_channels<s.c>(d, xt, count, hn::TFromD<D>(0));
+  } else {
+    constexpr std::size_t mid = Begin + (End - Begin) / 2;
+    return max_keep_nan(window_max<Begin, mid, Step>(d, x, count), window_max<mid, End, Step>(d, x, count));
+  }
+}
+
 template <class Step, class Epilogue, class T>
 HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
                        const T* HWY_RESTRICT addend) {
@@ -56,8 +72,14 @@ HWY_NOINLINE void pool(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_
       T divisor = T(1);
       if constexpr (!max)
         divisor = static_cast<T>(g.exclude_pad ? (kh.end - kh.begin) * (kw.end - kw.begin) : g.padded_window(oh, ow));
+      const bool whole_window = kh.end - kh.begin == g.kernel_h && kw.end - kw.begin == g.kernel_w;
       for (std::size_t col = 0; col < C; col += L) {
         const std::size_t count = C - col < L ? C - col : L;
+        if (max && whole_window) {
+          const T* x0 = x + (oh * g.stride_h - g.pad_top) * s.y + (ow * g.stride_w - g.pad_left) * s.x + col * s.c;
+          write(window_max<0, g.kernel_h * g.kernel_w, Step>(d, x0, count), oh * g.out_w + ow, col, count);
+          continue;
+        }
         V acc = max ? lowest : hn::Zero(d);
         for (std::size_t i = kh.begin; i < kh.end; ++i) {
           const std::size_t ih = oh * g.stride_h + i * g.dilation_h - g.pad_top;
