@@ -70,6 +70,10 @@ static_assert(ci::plan_v<cnn_c<float>>.steps[2].kind == ci::kernels::step_kind::
 static_assert(ci::plan_v<cnn_c<float>>.steps[1].src_channels_last && ci::plan_v<cnn_c<float>>.steps[1].dst_channels_last);
 static_assert(ci::plan_v<tails_c<float>>.steps[0].kind == ci::kernels::step_kind::conv);  // input is channels-first
 static_assert(ci::plan_v<cnn_f<float>>.steps[1].src_channels_last && ci::plan_v<cnn_f<float>>.steps[2].src_channels_last);
+// A pooled (16, 2, 2) flattened into the Dense stays channels-last; the Dense's weights are
+// packed in that order. Global pooling's (C, 1, 1) is the same in both layouts: no permutation.
+static_assert(ci::plan_v<cnn_a<float>>.steps[3].dst_channels_last && ci::plan_v<cnn_a<float>>.steps[4].k_channels == 16);
+static_assert(ci::plan_v<cnn_c<float>>.steps[4].kind == ci::kernels::step_kind::gemm && ci::plan_v<cnn_c<float>>.steps[4].k_channels == 0);
 // clang-format on
 }  // namespace ctinfer_test::conv_networks
 

@@ -101,19 +101,25 @@ constexpr std::size_t recurrent_scratch_size(std::size_t time, std::size_t gates
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
 // copy serves every layer of a network.
 // scale[o], if given, multiplies output o's weights (a folded BatchNorm).
+// k_channels, if not 0: the input is a channels-last (positions, k_channels) tensor while W's
+// columns follow PyTorch's (k_channels, positions) order, so packed column p * k_channels + c
+// takes W's column c * positions + p.
 template <class T, class U>
 [[gnu::noinline]] constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out,
-                                                   const double* scale = nullptr) {
+                                                   const double* scale = nullptr, std::size_t k_channels = 0) {
   constexpr std::size_t P = panel_width<T>;
   const std::size_t panels = padded_outputs<T>(n) / P;
+  const std::size_t positions = k_channels ? k / k_channels : 0;
   for (std::size_t p = 0; p < panels; ++p)
-    for (std::size_t kk = 0; kk < k; ++kk)
+    for (std::size_t kk = 0; kk < k; ++kk) {
+      const std::size_t from = k_channels ? (kk % k_channels) * positions + kk / k_channels : kk;
       for (std::size_t j = 0; j < P; ++j) {
         const std::size_t o = p * P + j;
         out[(p * k + kk) * P + j] = o >= n ? T(0)
-                                   : scale ? static_cast<T>(static_cast<double>(w[o * k + kk]) * scale[o])
-                                           : static_cast<T>(w[o * k + kk]);
+                                   : scale ? static_cast<T>(static_cast<double>(w[o * k + from]) * scale[o])
+                                           : static_cast<T>(w[o * k + from]);
       }
+    }
 }
 
 // Pack a convolution weight for the direct kernel: per group, panels of P outputs, for every

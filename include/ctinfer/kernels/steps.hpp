@@ -70,6 +70,10 @@ struct step {
   window_geometry window{};                 // window steps only
   bool src_channels_last = false, dst_channels_last = false;
   bool channels_in_columns = false;  // an elementwise or gate step over one (C, 1) frame, as (1, C)
+  // A gemm step that reads a window step's channels-last output through a Flatten: its k
+  // runs over (position, channel) with k_channels channels, and its weights are packed in
+  // that order (0: PyTorch's order).
+  std::size_t k_channels = 0;
   // A Residual's add, fused into the store: the tensor at `addend` (same layout and indices
   // as the output) is added after the first `add_at` ops of the epilogue.
   bool has_addend = false;

@@ -427,9 +427,12 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
 
 // Layouts: a tensor is channels-last when window steps (conv, pooling) write it and only
 // window steps read it; everything else, the network's input and output, Concat outputs
-// and tensors read through a view keep PyTorch's channels-first layout. A fused add reads
-// its addend in the layout of the step's output, so those two agree. Then the kernel each
-// conv runs: depthwise on a channels-last input, the direct kernel otherwise.
+// and tensors read through a view keep PyTorch's channels-first layout. One exception: a
+// window step's output flattened into a Dense, its only reader, stays channels-last and the
+// Dense takes its weights in that order (packed so; a classifier head then needs no
+// channels-first scatter). A fused add reads its addend in the layout of the step's output,
+// so those two agree. Then the kernel each conv runs: depthwise on a channels-last input,
+// the direct kernel otherwise.
 template <std::size_t N>
 constexpr void choose_layouts(fusion_result<N>& f) {
   using kernels::step_kind;
@@ -453,6 +456,26 @@ constexpr void choose_layouts(fusion_result<N>& f) {
         changed = true;
       }
     }
+  }
+  for (std::size_t t = 0; t < f.tensor_count; ++t) {
+    const tensor_info& ti = f.tensors[t];
+    if (!ti.viewed || ti.input || ti.output || ti.concat || ti.dead) continue;
+    std::size_t writers = 0, readers = 0, writer = no_index, reader = no_index;
+    for (std::size_t s = 0; s < f.step_count; ++s) {
+      if (f.io[s].dst == t) ++writers, writer = s;
+      if (f.io[s].src == t) ++readers, reader = s;
+      if (f.io[s].addend == t) readers += 2;
+    }
+    if (writers != 1 || readers != 1) continue;
+    const kernels::step& w = f.steps[writer];
+    kernels::step& r = f.steps[reader];
+    if (!kernels::is_window_step(w.kind) || global(w.kind) || f.io[writer].dst_offset != 0 ||
+        f.io[writer].addend != no_index)  // (its addend would have to follow)
+      continue;
+    if (r.kind != step_kind::gemm || r.rows != 1 || r.k != ti.size || f.io[reader].src_offset != 0) continue;
+    if (w.window.out_positions() < 2) continue;  // (C, 1, 1) is the same in both layouts
+    f.tensors[t].channels_last = true;
+    r.k_channels = w.window.out_channels;
   }
   for (std::size_t s = 0; s < f.step_count; ++s) {
     kernels::step& st = f.steps[s];
