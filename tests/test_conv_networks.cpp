@@ -59,6 +59,13 @@ template <class T> using tails_b = ci::Sequential<ci::Input<ci::Shape<5, 40>, T>
 template <class T> using tails_c = ci::Sequential<ci::Input<ci::Shape<4, 9, 9>, T>,
     ci::Conv2D<70, ci::Kernel<1>>, ci::Conv2D<70, ci::Kernel<3>, ci::Groups<70>>, ci::ReLU,
     ci::Conv2D<33, ci::Kernel<1>, ci::NoBias>, ci::GlobalAvgPool>;
+// Classifier heads: a Dense of few outputs on a long flattened input, packed by rows, after a
+// window step (channels-last, odd channel count, k not a multiple of a panel) and on the
+// network's input.
+template <class T> using tails_d = ci::Sequential<ci::Input<ci::Shape<2, 7, 7>, T>,
+    ci::Conv2D<5, ci::Kernel<3>>, ci::ReLU, ci::Flatten, ci::Dense<3>, ci::Tanh>;
+template <class T> using tails_e = ci::Sequential<ci::Input<ci::Shape<4, 25>, T>,
+    ci::Flatten, ci::Dense<7>, ci::Sigmoid>;
 static_assert(ci::param_count_v<cnn_c<float>> == fx::cnn_c_param_count);
 // BatchNorm folded into the Conv or Dense before it: no step, no packed values of its own.
 static_assert(ci::plan_v<cnn_a<float>>.step_count == 5);
@@ -74,6 +81,13 @@ static_assert(ci::plan_v<cnn_f<float>>.steps[1].src_channels_last && ci::plan_v<
 // packed in that order. Global pooling's (C, 1, 1) is the same in both layouts: no permutation.
 static_assert(ci::plan_v<cnn_a<float>>.steps[3].dst_channels_last && ci::plan_v<cnn_a<float>>.steps[4].k_channels == 16);
 static_assert(ci::plan_v<cnn_c<float>>.steps[4].kind == ci::kernels::step_kind::gemm && ci::plan_v<cnn_c<float>>.steps[4].k_channels == 0);
+// Dense packed by rows: fewer outputs than a panel, k of 4 panels or more, input read through
+// a view. (cnn_a: 10 from 64 floats; in double 10 outputs exceed a panel of 8. cnn_d's Dense
+// reads no view.)
+static_assert(ci::plan_v<cnn_a<float>>.steps[4].by_rows && !ci::plan_v<cnn_a<double>>.steps[4].by_rows);
+static_assert(!ci::plan_v<cnn_d<float>>.steps[0].by_rows && !ci::plan_v<cnn_d<float>>.steps[1].by_rows);
+static_assert(ci::plan_v<tails_d<float>>.steps[1].by_rows && ci::plan_v<tails_d<float>>.steps[1].k_channels == 5);
+static_assert(ci::plan_v<tails_e<double>>.steps[0].by_rows && ci::plan_v<tails_e<double>>.steps[0].k_channels == 0);
 // clang-format on
 }  // namespace ctinfer_test::conv_networks
 
@@ -99,6 +113,10 @@ void cases() {
   check_against_reference<tails_b<float>>("tails_b", f32);
   check_against_reference<tails_b<double>>("tails_b", f64);
   check_against_reference<tails_c<float>>("tails_c", f32);
+  check_against_reference<tails_d<float>>("tails_d", f32);
+  check_against_reference<tails_d<double>>("tails_d", f64);
+  check_against_reference<tails_e<float>>("tails_e", f32);
+  check_against_reference<tails_e<double>>("tails_e", f64);
 }
 
 }  // namespace ctinfer_test::conv_networks::HWY_NAMESPACE

@@ -233,12 +233,76 @@ HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
   if (v < vectors) rows_pass.template operator()<1>(v);
 }
 
-// Dense step: picks the batch-1 or the tiled kernel at compile time.
-template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
+// Outputs [o, o + G) (G <= 4) of a Dense packed by rows (kernels::pack_dense_rows): dot
+// products over k, two streams each (8 accumulators at most), every x vector loaded once
+// for the G rows. Sums go to out[o ..].
+template <std::size_t G, std::size_t K, class D>
+HWY_INLINE void dot_rows(D d, const hn::TFromD<D>* HWY_RESTRICT w, const hn::TFromD<D>* HWY_RESTRICT x,
+                         std::size_t o, hn::TFromD<D>* HWY_RESTRICT out) {
+  static_assert(G >= 1 && G <= 4);
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  constexpr std::size_t KP = kernels::round_up(K, kernels::panel_width<T>);
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  const T* HWY_RESTRICT w0 = w + o * KP;
+  const T* HWY_RESTRICT w1 = G > 1 ? w0 + KP : w0;
+  const T* HWY_RESTRICT w2 = G > 2 ? w0 + 2 * KP : w0;
+  const T* HWY_RESTRICT w3 = G > 3 ? w0 + 3 * KP : w0;
+  V a00 = hn::Zero(d), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  // x past K is read as zeros (its rows are zero there too, but x may end at K).
+#define CTINFER_DOT_ROWS(K0, A0, A1, A2, A3, XV)                        \
+  {                                                                     \
+    const V xv = XV;                                                    \
+    A0 = hn::MulAdd(hn::LoadU(d, w0 + (K0)), xv, A0);                   \
+    if constexpr (G > 1) A1 = hn::MulAdd(hn::LoadU(d, w1 + (K0)), xv, A1); \
+    if constexpr (G > 2) A2 = hn::MulAdd(hn::LoadU(d, w2 + (K0)), xv, A2); \
+    if constexpr (G > 3) A3 = hn::MulAdd(hn::LoadU(d, w3 + (K0)), xv, A3); \
+  }
+  const std::size_t full = K / L * L, pairs = K / (2 * L) * (2 * L);
+  for (std::size_t k = 0; k < pairs; k += 2 * L) {
+    CTINFER_DOT_ROWS(k, a00, a10, a20, a30, hn::LoadU(d, x + k))
+    CTINFER_DOT_ROWS(k + L, a01, a11, a21, a31, hn::LoadU(d, x + k + L))
+  }
+  if (pairs < full) CTINFER_DOT_ROWS(pairs, a00, a10, a20, a30, hn::LoadU(d, x + pairs))
+  if (full < K) CTINFER_DOT_ROWS(full, a01, a11, a21, a31, load_first(d, x + full, K - full, T(0)))
+#undef CTINFER_DOT_ROWS
+  out[o] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a00, a01)));
+  if constexpr (G > 1) out[o + 1] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a10, a11)));
+  if constexpr (G > 2) out[o + 2] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a20, a21)));
+  if constexpr (G > 3) out[o + 3] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a30, a31)));
+}
+
+// Batch-1 product on weights packed by rows (N < a panel, long K): groups of 4 outputs as
+// dot products, then the bias and the epilogue on the N sums as one vector.
+template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
+HWY_INLINE void gemv_rows(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
+                          T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
+  constexpr std::size_t P = kernels::panel_width<T>;
+  static_assert(N < P);
+  const hn::CappedTag<T, P> d;
+  CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
+  alignas(64) T sums[P] = {};
+  constexpr std::size_t whole = N / 4 * 4;
+  for (std::size_t o = 0; o < whole; o += 4) dot_rows<4, K>(d, w, x, o, sums);
+  if constexpr (N % 4 == 3) dot_rows<3, K>(d, w, x, whole, sums);
+  if constexpr (N % 4 == 2) dot_rows<2, K>(d, w, x, whole, sums);
+  if constexpr (N % 4 == 1) dot_rows<1, K>(d, w, x, whole, sums);
+  const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
+  for (std::size_t col = 0; col < N; col += L) {
+    auto v = hn::Load(d, sums + col);
+    if constexpr (Bias) v = hn::Add(v, hn::LoadU(d, bias + col));
+    write(v, 0, col);
+  }
+}
+
+// Dense step: picks the batch-1, by-rows or tiled kernel at compile time.
+template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, bool ByRows = false, class T>
 HWY_INLINE void dense(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
                       const T* HWY_RESTRICT x, T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
                       const T* HWY_RESTRICT addend) {
-  if constexpr (M == 1)
+  if constexpr (ByRows)
+    gemv_rows<K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
+  else if constexpr (M == 1)
     gemv<K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
   else
     gemm<M, K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);

@@ -61,11 +61,11 @@ struct buffers {
 // Out-of-line copies of the kernels. Small networks inline every step into one function
 // (no calls on a path of a few dozen nanoseconds); larger ones call these, so the compiler
 // optimises many small functions instead of one huge one, and identical layers share code.
-template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
+template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, bool ByRows, class T>
 HWY_NOINLINE void dense_outlined(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias,
                                  const T* HWY_RESTRICT x, T* HWY_RESTRICT y,
                                  const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
-  dense<M, K, N, Bias, Epilogue>(w, bias, x, y, packed, addend);
+  dense<M, K, N, Bias, Epilogue, ByRows>(w, bias, x, y, packed, addend);
 }
 template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
 HWY_NOINLINE void elementwise_outlined(const T* x, T* y, const T* HWY_RESTRICT packed,
@@ -86,9 +86,9 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
     const T* w = packed + st.weight_offset;
     const T* bias = packed + st.bias_offset;
     if constexpr (inline_steps)
-      dense<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed, add);
+      dense<st.rows, st.k, st.cols, st.bias, Epilogue, st.by_rows>(w, bias, src, dst, packed, add);
     else
-      dense_outlined<st.rows, st.k, st.cols, st.bias, Epilogue>(w, bias, src, dst, packed, add);
+      dense_outlined<st.rows, st.k, st.cols, st.bias, Epilogue, st.by_rows>(w, bias, src, dst, packed, add);
   } else if constexpr (st.kind == kernels::step_kind::elementwise) {
     if constexpr (inline_steps)
       elementwise<st.rows, st.cols, Epilogue>(src, dst, packed, add);

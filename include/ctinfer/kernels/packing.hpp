@@ -122,6 +122,36 @@ template <class T, class U>
     }
 }
 
+// A Dense of one row whose outputs fill less than a panel but whose k is long (a classifier
+// head: 10 outputs from 784 values) wastes most of each broadcast on the panel layout; it
+// runs as dot products instead, on rows of W padded to whole panels. Only for an input read
+// through a view: such a Dense has one row in a stream's one-frame plan too, so both plans
+// pack it alike.
+template <class T>
+constexpr bool dense_by_rows(std::size_t rows, std::size_t n, std::size_t k) {
+  return rows == 1 && n < panel_width<T> && k >= 4 * panel_width<T>;
+}
+template <class T>
+constexpr std::size_t packed_rows_size(std::size_t n, std::size_t k) {
+  return round_up(n * round_up(k, panel_width<T>), packed_alignment<T>);
+}
+
+// Pack W[n][k] by rows, each padded with zeros to whole panels; scale and k_channels as in
+// pack_dense_weight.
+template <class T, class U>
+[[gnu::noinline]] constexpr void pack_dense_rows(const U* w, std::size_t n, std::size_t k, T* out,
+                                                 const double* scale = nullptr, std::size_t k_channels = 0) {
+  const std::size_t kp = round_up(k, panel_width<T>);
+  const std::size_t positions = k_channels ? k / k_channels : 0;
+  for (std::size_t o = 0; o < n; ++o)
+    for (std::size_t kk = 0; kk < kp; ++kk) {
+      const std::size_t from = k_channels ? (kk % k_channels) * positions + kk / k_channels : kk;
+      out[o * kp + kk] = kk >= k ? T(0)
+                         : scale ? static_cast<T>(static_cast<double>(w[o * k + from]) * scale[o])
+                                 : static_cast<T>(w[o * k + from]);
+    }
+}
+
 // Pack a convolution weight for the direct kernel: per group, panels of P outputs, for every
 // tap then every input channel of the group. `at(group, output, channel, tap)` is the index of
 // that weight in the framework's array: a convolution's W[out][c][taps] (PyTorch's order) or a

@@ -74,6 +74,9 @@ struct step {
   // runs over (position, channel) with k_channels channels, and its weights are packed in
   // that order (0: PyTorch's order).
   std::size_t k_channels = 0;
+  // A gemm step of one row with few outputs and a long k, reading a Flatten or Reshape: its
+  // weights are packed by rows (kernels::pack_dense_rows) and it runs as dot products.
+  bool by_rows = false;
   // A Residual's add, fused into the store: the tensor at `addend` (same layout and indices
   // as the output) is added after the first `add_at` ops of the epilogue.
   bool has_addend = false;

@@ -198,8 +198,13 @@ class Model {
       constexpr bool folded = I + 1 < layer_count_v<Net> && plan.folded[I + 1];
       std::array<double, n> scale{}, shift{};
       folded_batch_norm<I>(params, scale, shift);
-      kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr,
-                                 plan.steps[plan.layer_step[I]].k_channels);
+      constexpr kernels::step st = plan.steps[plan.layer_step[I]];
+      if constexpr (st.by_rows)
+        kernels::pack_dense_rows(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr,
+                                 st.k_channels);
+      else
+        kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr,
+                                   st.k_channels);
       if constexpr (L::has_bias || folded) {
         constexpr std::size_t bias_at = plan.steps[plan.layer_step[I]].bias_offset;
         for (std::size_t o = 0; o < n; ++o) {

@@ -58,7 +58,9 @@ struct network_plan {
 // the kernel its step runs.
 template <class T>
 constexpr std::size_t packed_weights_size_of(const layer_info& li, const kernels::step& st) {
-  if (li.kind == layer_kind::dense) return kernels::packed_weight_size<T>(li.out_last, li.in_last);
+  if (li.kind == layer_kind::dense)
+    return st.by_rows ? kernels::packed_rows_size<T>(li.out_last, li.in_last)
+                      : kernels::packed_weight_size<T>(li.out_last, li.in_last);
   const window_geometry& g = li.window;
   const std::size_t taps = g.kernel_h * g.kernel_w;
   if (st.kind == kernels::step_kind::depthwise) return kernels::packed_conv_weight_size<T>(1, g.out_channels, taps);
@@ -159,6 +161,11 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
   const layer_info* layers = layers_with_end.data();
   fusion_result<N> f = make_steps<T, N>(layers, input_size, streaming);
   choose_layouts(f);
+  for (std::size_t s = 0; s < f.step_count; ++s) {
+    kernels::step& st = f.steps[s];
+    st.by_rows = st.kind == step_kind::gemm && f.tensors[f.io[s].src].viewed &&
+                 kernels::dense_by_rows<T>(st.rows, st.cols, st.k);
+  }
 
   network_plan<N> plan;
   plan.step_count = f.step_count;
