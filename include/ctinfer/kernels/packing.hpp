@@ -17,7 +17,8 @@ template <class T>
 inline constexpr std::size_t panel_width = 64 / sizeof(T);
 
 // Lanes of a vector over n values that need no panel of their own (pooling channels, a
-// recurrent cell's units): a panel, or the power of two that holds all n if that is fewer.
+// recurrent cell's units, a convolution group's outputs, which read the first lanes of
+// their panel): a panel, or the power of two that holds all n if that is fewer.
 // Fewer lanes keep loads and stores whole (8 channels on AVX-512: 8 lanes, not a masked 16)
 // and shorten latencies (a 16-lane division is slower than an 8-lane one there).
 template <class T>
