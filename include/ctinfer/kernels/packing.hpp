@@ -99,28 +99,30 @@ constexpr std::size_t recurrent_scratch_size(std::size_t time, std::size_t gates
   return round_up(time * gates * hidden, a) + a + round_up(gates * hidden, a) + a + 2 * round_up(hidden, a);
 }
 
+// W[o][column kk of the packed order] of a Dense weight W[n][k], times scale[o] if given (a
+// folded BatchNorm). k_channels, if not 0: the input is a channels-last (positions,
+// k_channels) tensor while W's columns follow PyTorch's (k_channels, positions) order, so
+// packed column p * k_channels + c is W's column c * positions + p.
+template <class T, class U>
+constexpr T dense_weight_at(const U* w, std::size_t k, std::size_t o, std::size_t kk, const double* scale,
+                            std::size_t k_channels) {
+  const std::size_t from = k_channels ? (kk % k_channels) * (k / k_channels) + kk / k_channels : kk;
+  return scale ? static_cast<T>(static_cast<double>(w[o * k + from]) * scale[o]) : static_cast<T>(w[o * k + from]);
+}
+
 // Pack W[n][k] into panels. `out` has padded_outputs<T>(n) * k elements. Out of line: one
-// copy serves every layer of a network.
-// scale[o], if given, multiplies output o's weights (a folded BatchNorm).
-// k_channels, if not 0: the input is a channels-last (positions, k_channels) tensor while W's
-// columns follow PyTorch's (k_channels, positions) order, so packed column p * k_channels + c
-// takes W's column c * positions + p.
+// copy serves every layer of a network. scale and k_channels as in dense_weight_at.
 template <class T, class U>
 [[gnu::noinline]] constexpr void pack_dense_weight(const U* w, std::size_t n, std::size_t k, T* out,
                                                    const double* scale = nullptr, std::size_t k_channels = 0) {
   constexpr std::size_t P = panel_width<T>;
   const std::size_t panels = padded_outputs<T>(n) / P;
-  const std::size_t positions = k_channels ? k / k_channels : 0;
   for (std::size_t p = 0; p < panels; ++p)
-    for (std::size_t kk = 0; kk < k; ++kk) {
-      const std::size_t from = k_channels ? (kk % k_channels) * positions + kk / k_channels : kk;
+    for (std::size_t kk = 0; kk < k; ++kk)
       for (std::size_t j = 0; j < P; ++j) {
         const std::size_t o = p * P + j;
-        out[(p * k + kk) * P + j] = o >= n ? T(0)
-                                   : scale ? static_cast<T>(static_cast<double>(w[o * k + from]) * scale[o])
-                                           : static_cast<T>(w[o * k + from]);
+        out[(p * k + kk) * P + j] = o >= n ? T(0) : dense_weight_at<T>(w, k, o, kk, scale, k_channels);
       }
-    }
 }
 
 // A Dense of one row whose outputs fill less than a panel but whose k is long (a classifier
@@ -138,19 +140,14 @@ constexpr std::size_t packed_rows_size(std::size_t n, std::size_t k) {
 }
 
 // Pack W[n][k] by rows, each padded with zeros to whole panels; scale and k_channels as in
-// pack_dense_weight.
+// dense_weight_at.
 template <class T, class U>
 [[gnu::noinline]] constexpr void pack_dense_rows(const U* w, std::size_t n, std::size_t k, T* out,
                                                  const double* scale = nullptr, std::size_t k_channels = 0) {
   const std::size_t kp = round_up(k, panel_width<T>);
-  const std::size_t positions = k_channels ? k / k_channels : 0;
   for (std::size_t o = 0; o < n; ++o)
-    for (std::size_t kk = 0; kk < kp; ++kk) {
-      const std::size_t from = k_channels ? (kk % k_channels) * positions + kk / k_channels : kk;
-      out[o * kp + kk] = kk >= k ? T(0)
-                         : scale ? static_cast<T>(static_cast<double>(w[o * k + from]) * scale[o])
-                                 : static_cast<T>(w[o * k + from]);
-    }
+    for (std::size_t kk = 0; kk < kp; ++kk)
+      out[o * kp + kk] = kk >= k ? T(0) : dense_weight_at<T>(w, k, o, kk, scale, k_channels);
 }
 
 // Pack a convolution weight for the direct kernel: per group, panels of P outputs, for every

@@ -206,10 +206,9 @@ class Model {
         kernels::pack_dense_weight(p.weight.data(), n, k, packed_.data() + at, folded ? scale.data() : nullptr,
                                    st.k_channels);
       if constexpr (L::has_bias || folded) {
-        constexpr std::size_t bias_at = plan.steps[plan.layer_step[I]].bias_offset;
         for (std::size_t o = 0; o < n; ++o) {
           const double b = L::has_bias ? static_cast<double>(p.bias[o]) : 0.0;
-          packed_[bias_at + o] = static_cast<element_type>(b * scale[o] + shift[o]);
+          packed_[st.bias_offset + o] = static_cast<element_type>(b * scale[o] + shift[o]);
         }
       }
     } else if constexpr (L::kind == layer_kind::conv) {

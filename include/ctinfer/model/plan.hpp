@@ -228,11 +228,10 @@ constexpr network_plan<N> make_plan(const std::array<layer_info, N + 1>& layers_
       if (st.kind == step_kind::stream_conv) {
         const window_geometry& g = st.window;
         st.state_size = (g.kernel_w - 1) * g.dilation_w * g.in_channels;
-        st.position = plan.position_count++;
       } else {
         st.state_size = 2 * kernels::round_up(st.cols, a);
-        st.position = plan.position_count++;  // the parity of its time steps
       }
+      st.position = plan.position_count++;
       plan.state_size += kernels::round_up(st.state_size, a);
     }
   }
