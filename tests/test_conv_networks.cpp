@@ -14,6 +14,7 @@
 
 #include <ratio>
 #include <string>
+#include <tuple>
 
 #include "fixtures/conv.hpp"
 
@@ -44,6 +45,26 @@ template <class T> using cnn_e = ci::Sequential<ci::Input<ci::Shape<2, 9, 10>, T
 template <class T> using cnn_f = ci::Sequential<ci::Input<ci::Shape<1, 7, 31>, T>,
     ci::Conv2D<6, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU, ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU,
     ci::Conv2D<3, ci::Kernel<3>, ci::Dilation<1, 2>, ci::Pad<1, 2>>>;
+// One input channel into a channels-last output, outputs filling a fraction of a vector:
+// several positions per vector (interleaved tiles) on the targets where they fit: 8 outputs
+// on AVX-512 in float (2 positions); 4 outputs on AVX-512 (4 in float, 2 in double) and AVX2
+// (2 in float); 2 outputs on AVX2 (4 in float, 2 in double) and 128-bit targets (2 in float).
+// Interior runs of 27, 15, 44 and 37 positions leave remainders on several of them; the
+// windows are 3x3, dilated 3x5, causal 7 and 5 wide.
+template <class T> using cnn_g = ci::Sequential<ci::Input<ci::Shape<1, 5, 29>, T>,
+    ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU, ci::Conv2D<3, ci::Kernel<1>>>;
+template <class T> using cnn_h = ci::Sequential<ci::Input<ci::Shape<1, 6, 23>, T>,
+    ci::Conv2D<4, ci::Kernel<3, 5>, ci::Dilation<1, 2>, ci::Pad<1, 4>>, ci::ReLU6, ci::Conv2D<3, ci::Kernel<1>>>;
+template <class T> using cnn_i = ci::Sequential<ci::Input<ci::Shape<1, 50>, T>,
+    ci::Conv1D<8, ci::Kernel<7>, ci::Causal>, ci::Tanh, ci::Conv1D<2, ci::Kernel<1>>>;
+template <class T> using cnn_j = ci::Sequential<ci::Input<ci::Shape<1, 41>, T>,
+    ci::Conv1D<2, ci::Kernel<5>, ci::Pad<2>>, ci::ReLU, ci::Conv1D<3, ci::Kernel<1>>>;
+// One output channel added to its input (a fused Residual add on an interleaved store: 4
+// positions per vector on 128-bit targets in float, 2 in double); and a per-channel PReLU,
+// which keeps the one-position tiles.
+template <class T> using tails_f = ci::Sequential<ci::Input<ci::Shape<1, 6, 21>, T>,
+    ci::Residual<ci::Sequential<ci::Conv2D<1, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU>>,
+    ci::Conv2D<4, ci::Kernel<3>, ci::Pad<1>>, ci::PReLU::per_channel, ci::Conv2D<2, ci::Kernel<1>>>;
 // Odd channel counts through every channels-last kernel: direct conv, depthwise, 1x1,
 // pools, and a channels-first store at the end.
 template <class T> using tails_a = ci::Sequential<ci::Input<ci::Shape<3, 11, 13>, T>,
@@ -88,6 +109,9 @@ static_assert(ci::plan_v<cnn_a<float>>.steps[4].by_rows && !ci::plan_v<cnn_a<dou
 static_assert(!ci::plan_v<cnn_d<float>>.steps[0].by_rows && !ci::plan_v<cnn_d<float>>.steps[1].by_rows);
 static_assert(ci::plan_v<tails_d<float>>.steps[1].by_rows && ci::plan_v<tails_d<float>>.steps[1].k_channels == 5);
 static_assert(ci::plan_v<tails_e<double>>.steps[0].by_rows && ci::plan_v<tails_e<double>>.steps[0].k_channels == 0);
+// tails_f: the Residual's add fused into its convolution; then the PReLU's, 1 -> 4.
+static_assert(ci::plan_v<tails_f<float>>.step_count == 3 && ci::plan_v<tails_f<float>>.steps[1].window.in_channels == 1);
+static_assert(ci::plan_v<tails_f<float>>.steps[1].dst_channels_last);
 // clang-format on
 }  // namespace ctinfer_test::conv_networks
 
@@ -100,6 +124,27 @@ using ctinfer_test::HWY_NAMESPACE::check_net;
 using ctinfer_test::HWY_NAMESPACE::check_against_reference;
 [[maybe_unused]] constexpr tolerance f32 = conv_float_tol, f64 = conv_double_tol;
 
+// Positions per vector of step S of Net on this target (0: one-position tiles).
+template <class Net, std::size_t S>
+constexpr std::size_t interleave = []<class T, const auto& Plan, class... E>(ci::kernels::program<T, Plan, E...>) {
+  using epilogue = std::tuple_element_t<S, std::tuple<E...>>;
+  return ci::HWY_NAMESPACE::conv_interleaved_positions<ci::kernels::step_ref<Plan, S>, epilogue, T>;
+}(ci::program_t<Net>{});
+// Which of the one-channel nets interleave where: a full vector's lanes / outputs, if the
+// positions' inputs (that many values) are 8 or 16 bytes. A per-channel PReLU never does.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+static_assert(interleave<cnn_g<float>, 0> == 2 && interleave<cnn_g<double>, 0> == 0);
+static_assert(interleave<cnn_h<float>, 0> == 4 && interleave<cnn_h<double>, 0> == 2);
+static_assert(interleave<cnn_i<float>, 0> == 2 && interleave<cnn_j<float>, 0> == 0);
+static_assert(interleave<tails_f<float>, 0> == 0 && interleave<tails_f<float>, 1> == 0);
+#elif HWY_TARGET == HWY_AVX2
+static_assert(interleave<cnn_g<float>, 0> == 0 && interleave<cnn_h<float>, 0> == 2);
+static_assert(interleave<cnn_j<float>, 0> == 4 && interleave<cnn_j<double>, 0> == 2);
+#elif HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3 || HWY_TARGET == HWY_NEON
+static_assert(interleave<cnn_j<float>, 0> == 2 && interleave<cnn_h<float>, 0> == 0);
+static_assert(interleave<tails_f<float>, 0> == 4 && interleave<tails_f<double>, 0> == 2);
+#endif
+
 void cases() {
   CTINFER_CASE_P_TOL(cnn_a, cnn_a, f32, f64);
   CTINFER_CASE_P_TOL(cnn_b, cnn_b, f32, f64);
@@ -107,6 +152,10 @@ void cases() {
   CTINFER_CASE_P_TOL(cnn_d, cnn_d_dense_bn, f32, f64);
   CTINFER_CASE_P_TOL(cnn_e, cnn_e_conv_tail, f32, f64);
   CTINFER_CASE_P_TOL(cnn_f, cnn_f_narrow, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_g, cnn_g_one_channel_8, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_h, cnn_h_one_channel_4, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_i, cnn_i_one_channel_causal, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_j, cnn_j_one_channel_2, f32, f64);
   // Channels-last kernels and their tails on random weights, against the reference.
   check_against_reference<tails_a<float>>("tails_a", f32);
   check_against_reference<tails_a<double>>("tails_a", f64);
@@ -117,6 +166,8 @@ void cases() {
   check_against_reference<tails_d<double>>("tails_d", f64);
   check_against_reference<tails_e<float>>("tails_e", f32);
   check_against_reference<tails_e<double>>("tails_e", f64);
+  check_against_reference<tails_f<float>>("tails_f", f32);
+  check_against_reference<tails_f<double>>("tails_f", f64);
 }
 
 }  // namespace ctinfer_test::conv_networks::HWY_NAMESPACE

@@ -563,6 +563,20 @@ def conv_cases():
          S("Conv2d(1, 6, 3, padding=1)", "ReLU()", "Conv2d(6, 8, 3, padding=1)", "ReLU()",
            "Conv2d(8, 3, 3, dilation=(1, 2), padding=(1, 2))"), (1, 7, 31),
          "convolutions of one output vector: 1 input channel, then 6 and 8 channels-last"),
+        # One input channel into a channels-last output: several positions share a vector
+        # (kernels/conv_interleaved-inl.h) where the outputs fill a fraction of it.
+        ("cnn_g_one_channel_8",
+         S("Conv2d(1, 8, 3, padding=1)", "ReLU()", "Conv2d(8, 3, 1)"), (1, 5, 29),
+         "one input channel, 8 outputs; rows of 27 interior positions"),
+        ("cnn_h_one_channel_4",
+         S("Conv2d(1, 4, (3, 5), dilation=(1, 2), padding=(1, 4))", "ReLU6()", "Conv2d(4, 3, 1)"),
+         (1, 6, 23), "one input channel, 4 outputs, a dilated 5-wide window"),
+        ("cnn_i_one_channel_causal",
+         S("ConstantPad1d((6, 0), 0.0)", "Conv1d(1, 8, 7)", "Tanh()", "Conv1d(8, 2, 1)"), (1, 50),
+         "a causal Conv1d (ConstantPad1d's tuple is (left, right)) on a waveform"),
+        ("cnn_j_one_channel_2",
+         S("Conv1d(1, 2, 5, padding=2)", "ReLU()", "Conv1d(2, 3, 1)"), (1, 41),
+         "one input channel, 2 outputs"),
     ]
     cases = []
     for name, expr, shape, note in specs:

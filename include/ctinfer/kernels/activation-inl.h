@@ -44,14 +44,24 @@ HWY_INLINE constexpr std::size_t lanes(D d) {
 #endif
 
 // x below lo becomes lo, above hi becomes hi; NaN stays NaN, as in PyTorch. (Highway's
-// Min and Max may return the other operand for a NaN: x86's maxps does.)
+// Min and Max may return the other operand for a NaN.) On x86, maxps(a, b) is exactly
+// a > b ? a : b, the second operand for a NaN, so Max(lo, x) is this select in one
+// instruction instead of a compare and a blend (a ReLU epilogue on 16 lanes: 1 uop, not 2).
 template <class V>
 HWY_INLINE V at_least_keep_nan(V x, V lo) {
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR
+  return hn::Max(lo, x);
+#else
   return hn::IfThenElse(hn::Lt(x, lo), lo, x);
+#endif
 }
 template <class V>
 HWY_INLINE V clamp_keep_nan(V x, V lo, V hi) {
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR
+  return hn::Min(hi, hn::Max(lo, x));
+#else
   return hn::IfThenElse(hn::Gt(x, hi), hi, at_least_keep_nan(x, lo));
+#endif
 }
 
 template <class D, class V>

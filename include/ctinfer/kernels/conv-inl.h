@@ -11,6 +11,9 @@
 // block before the next, so the input is read from memory once. A 1x1 window with stride 1
 // and no padding tiles the positions of all rows as one run: a GEMM.
 //
+// A layer with one input channel and fewer outputs than a vector has lanes runs its interior
+// in interleaved tiles instead, several positions per vector (conv_interleaved-inl.h).
+//
 // It starts from the packed bias (a folded BatchNorm is in the weights and bias) and applies
 // the epilogue in the store.
 
@@ -22,12 +25,14 @@
 #endif
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
 #include "ctinfer/kernels/activation-inl.h"
+#include "ctinfer/kernels/conv_interleaved-inl.h"
 #include "ctinfer/kernels/dense-inl.h"
 #include "ctinfer/kernels/packing.hpp"
 #include "ctinfer/kernels/steps.hpp"
@@ -286,7 +291,9 @@ struct conv_columns {
 
 // Output rows [oh_begin, oh_end) of one group for column vectors v (and v + 1 if C == 2),
 // except the border columns of rows whose every kh tap is valid (conv_border_columns).
-template <std::size_t C, class Step, class D, class Writer>
+// Interleave > 1: the interior of each row runs in interleaved tiles of that many positions
+// per full vector (conv_interleaved-inl.h), what is left of it in one-position tiles.
+template <std::size_t C, class Step, std::size_t Interleave, class D, class Writer>
 HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
                           const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
                           std::size_t oh_begin, std::size_t oh_end, const Writer& write) {
@@ -297,6 +304,10 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
   constexpr window_detail::tap_range rows =
       window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
   const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
+  using Full = hn::ScalableTag<hn::TFromD<D>>;
+  using spread_weights =
+      std::conditional_t<(Interleave > 1 && C == 1), interleaved_weights<Interleave, Step, Full>, no_interleaved_weights>;
+  const spread_weights spread(Full(), k.p0, k.b);
   for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
     const window_detail::tap_range kh =
         window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
@@ -304,7 +315,18 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
     for (std::size_t ow = 0; ow < g.out_w; ++ow) {
       if (ow == inner.begin) {
         constexpr std::size_t run = inner.end - inner.begin;
-        for_each_tile<run, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+        constexpr std::size_t interleaved = Interleave > 1 && C == 1 ? run / Interleave * Interleave : 0;
+        if constexpr (interleaved > 0) {
+          const Full full;
+          const auto write_full = write.with_tag(full);
+          for_each_tile<run / Interleave, conv_interleaved_tile<Step>>(
+              [&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+                conv_tile_interleaved<R, Interleave, Step>(full, spread, xg, oh, ow + t * Interleave, kh, write_full);
+              });
+        }
+        for_each_tile<run - interleaved, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t0)
+                                                                     CTINFER_INLINE_LAMBDA {
+          const std::size_t t = interleaved + t0;
           if constexpr (C == 1 && conv_reuses_columns<Step>)
             conv_tile_reuse<R, Step>(d, k.p0, k.b, xg, oh, ow + t, kh, k.col, k.count0, write);
           else
@@ -398,6 +420,7 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
   constexpr std::size_t taps = g.kernel_h * g.kernel_w * icg;
   constexpr std::size_t channel_stride = window_detail::input_strides(g, st.src_channels_last).c;
   constexpr std::size_t block = conv_block_rows<Step, T>;
+  constexpr std::size_t interleave = conv_interleaved_positions<Step, Epilogue, T>;
   // Vectors no wider than a group's outputs: 8 outputs on AVX-512 take 8-lane vectors, whose
   // stores are whole instead of masked (small CNN 5.24-5.27 -> 4.89-4.92 us there).
   const hn::CappedTag<T, kernels::lanes_for<T>(ocg)> d;
@@ -431,8 +454,8 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
     for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += block) {
       const std::size_t oh1 = oh0 + block < g.out_h ? oh0 + block : g.out_h;
       std::size_t v = 0;
-      for (; v + 2 <= vectors; v += 2) conv_rows<2, Step>(d, wg, bg, xg, grp, v, oh0, oh1, write);
-      if (v < vectors) conv_rows<1, Step>(d, wg, bg, xg, grp, v, oh0, oh1, write);
+      for (; v + 2 <= vectors; v += 2) conv_rows<2, Step, 0>(d, wg, bg, xg, grp, v, oh0, oh1, write);
+      if (v < vectors) conv_rows<1, Step, interleave>(d, wg, bg, xg, grp, v, oh0, oh1, write);
     }
     std::size_t v = 0;
     for (; v + 2 <= vectors; v += 2) conv_border_columns<2, Step>(d, wg, bg, xg, grp, v, write);

@@ -139,4 +139,18 @@ struct add_tensor {
 template <class... Ops>
 struct epilogue {};
 
+// Whether an epilogue acts on each element alone (no per-channel values): it then gives the
+// same result on any arrangement of a vector's lanes.
+template <class Op>
+constexpr bool op_is_elementwise() {
+  if constexpr (requires { Op::mode; })
+    return Op::mode == slope_mode::single;
+  else
+    return true;
+}
+template <class... Ops>
+constexpr bool epilogue_is_elementwise(epilogue<Ops...>) {
+  return (op_is_elementwise<Ops>() && ...);
+}
+
 }  // namespace ctinfer::kernels

@@ -87,6 +87,12 @@ struct window_writer {
   T* HWY_RESTRICT y;
   const T* HWY_RESTRICT packed;
   const T* HWY_RESTRICT addend;  // a fused Residual add's tensor, laid out as y (or null)
+  // The same writer for vectors of another width. One channel is the same array in either
+  // layout, so it is written channels-last: a vector's lanes are consecutive positions.
+  template <class D2>
+  HWY_INLINE window_writer<D2, Epilogue, ChannelsLast || Channels == 1, Channels, Positions> with_tag(D2 d2) const {
+    return {d2, y, packed, addend};
+  }
   template <class V>
   HWY_INLINE void operator()(V v, std::size_t pos, std::size_t col, std::size_t count) const {
     if constexpr (ChannelsLast) {
