@@ -49,16 +49,21 @@ template <class T> using cnn_f = ci::Sequential<ci::Input<ci::Shape<1, 7, 31>, T
 // several positions per vector (interleaved tiles) on the targets where they fit: 8 outputs
 // on AVX-512 in float (2 positions); 4 outputs on AVX-512 (4 in float, 2 in double) and AVX2
 // (2 in float); 2 outputs on AVX2 (4 in float, 2 in double) and 128-bit targets (2 in float).
-// Interior runs of 27, 15, 44 and 37 positions leave remainders on several of them; the
-// windows are 3x3, dilated 3x5, causal 7 and 5 wide.
+// Rows that divide into few groups run as one tile each, padding included (cnn_a and cnn_h
+// on AVX-512, blocks wholly or partly in a dilated window's padding; cnn_k, uneven pads, on
+// AVX-512 and AVX2, float and double); the others run interior tiles, leaving remainders
+// (interior runs of 27, 44 and 37 positions) and borders to one-position tiles. Windows 3x3,
+// dilated 3x5, causal 7 and 5 wide.
 template <class T> using cnn_g = ci::Sequential<ci::Input<ci::Shape<1, 5, 29>, T>,
     ci::Conv2D<8, ci::Kernel<3>, ci::Pad<1>>, ci::ReLU, ci::Conv2D<3, ci::Kernel<1>>>;
-template <class T> using cnn_h = ci::Sequential<ci::Input<ci::Shape<1, 6, 23>, T>,
+template <class T> using cnn_h = ci::Sequential<ci::Input<ci::Shape<1, 6, 24>, T>,
     ci::Conv2D<4, ci::Kernel<3, 5>, ci::Dilation<1, 2>, ci::Pad<1, 4>>, ci::ReLU6, ci::Conv2D<3, ci::Kernel<1>>>;
 template <class T> using cnn_i = ci::Sequential<ci::Input<ci::Shape<1, 50>, T>,
     ci::Conv1D<8, ci::Kernel<7>, ci::Causal>, ci::Tanh, ci::Conv1D<2, ci::Kernel<1>>>;
 template <class T> using cnn_j = ci::Sequential<ci::Input<ci::Shape<1, 41>, T>,
     ci::Conv1D<2, ci::Kernel<5>, ci::Pad<2>>, ci::ReLU, ci::Conv1D<3, ci::Kernel<1>>>;
+template <class T> using cnn_k = ci::Sequential<ci::Input<ci::Shape<1, 4, 11>, T>,
+    ci::Conv2D<4, ci::Kernel<3>, ci::Pads<0, 1, 1, 2>>, ci::ReLU, ci::Conv2D<2, ci::Kernel<1>>>;
 // One output channel added to its input (a fused Residual add on an interleaved store: 4
 // positions per vector on 128-bit targets in float, 2 in double); and a per-channel PReLU,
 // which keeps the one-position tiles.
@@ -130,6 +135,10 @@ constexpr std::size_t interleave = []<class T, const auto& Plan, class... E>(ci:
   using epilogue = std::tuple_element_t<S, std::tuple<E...>>;
   return ci::HWY_NAMESPACE::conv_interleaved_positions<ci::kernels::step_ref<Plan, S>, epilogue, T>;
 }(ci::program_t<Net>{});
+// Whether those rows run as one tile each, padding included.
+template <class Net, std::size_t S>
+constexpr bool whole_rows = ci::HWY_NAMESPACE::conv_interleaved_rows<
+    ci::kernels::step_ref<ci::plan_v<Net>, S>, interleave<Net, S>>;
 // Which of the one-channel nets interleave where: a full vector's lanes / outputs, if the
 // positions' inputs (that many values) are 8 or 16 bytes. A per-channel PReLU never does.
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
@@ -137,9 +146,14 @@ static_assert(interleave<cnn_g<float>, 0> == 2 && interleave<cnn_g<double>, 0> =
 static_assert(interleave<cnn_h<float>, 0> == 4 && interleave<cnn_h<double>, 0> == 2);
 static_assert(interleave<cnn_i<float>, 0> == 2 && interleave<cnn_j<float>, 0> == 0);
 static_assert(interleave<tails_f<float>, 0> == 0 && interleave<tails_f<float>, 1> == 0);
+static_assert(whole_rows<cnn_h<float>, 0> && whole_rows<cnn_h<double>, 0>);
+static_assert(whole_rows<cnn_k<float>, 0> && whole_rows<cnn_k<double>, 0> && interleave<cnn_k<double>, 0> == 2);
+static_assert(whole_rows<cnn_a<float>, 0> && !whole_rows<cnn_g<float>, 0> && !whole_rows<cnn_i<float>, 0>);
 #elif HWY_TARGET == HWY_AVX2
 static_assert(interleave<cnn_g<float>, 0> == 0 && interleave<cnn_h<float>, 0> == 2);
 static_assert(interleave<cnn_j<float>, 0> == 4 && interleave<cnn_j<double>, 0> == 2);
+static_assert(!whole_rows<cnn_h<float>, 0> && !whole_rows<cnn_j<float>, 0>);  // (12 groups of 5-wide taps: no room)
+static_assert(whole_rows<cnn_k<float>, 0> && interleave<cnn_k<float>, 0> == 2);
 #elif HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3 || HWY_TARGET == HWY_NEON
 static_assert(interleave<cnn_j<float>, 0> == 2 && interleave<cnn_h<float>, 0> == 0);
 static_assert(interleave<tails_f<float>, 0> == 4 && interleave<tails_f<double>, 0> == 2);
@@ -156,6 +170,7 @@ void cases() {
   CTINFER_CASE_P_TOL(cnn_h, cnn_h_one_channel_4, f32, f64);
   CTINFER_CASE_P_TOL(cnn_i, cnn_i_one_channel_causal, f32, f64);
   CTINFER_CASE_P_TOL(cnn_j, cnn_j_one_channel_2, f32, f64);
+  CTINFER_CASE_P_TOL(cnn_k, cnn_k_one_channel_pads, f32, f64);
   // Channels-last kernels and their tails on random weights, against the reference.
   check_against_reference<tails_a<float>>("tails_a", f32);
   check_against_reference<tails_a<double>>("tails_a", f64);

@@ -570,7 +570,11 @@ def conv_cases():
          "one input channel, 8 outputs; rows of 27 interior positions"),
         ("cnn_h_one_channel_4",
          S("Conv2d(1, 4, (3, 5), dilation=(1, 2), padding=(1, 4))", "ReLU6()", "Conv2d(4, 3, 1)"),
-         (1, 6, 23), "one input channel, 4 outputs, a dilated 5-wide window"),
+         (1, 6, 24), "one input channel, 4 outputs, a dilated 5-wide window"),
+        ("cnn_k_one_channel_pads",
+         S("ZeroPad2d((1, 2, 0, 1))", "Conv2d(1, 4, 3)", "ReLU()", "Conv2d(4, 2, 1)"), (1, 4, 11),
+         "one input channel, 4 outputs, padding 1 left, 2 right, 1 below (ZeroPad2d's tuple is\n"
+         "(left, right, top, bottom))"),
         ("cnn_i_one_channel_causal",
          S("ConstantPad1d((6, 0), 0.0)", "Conv1d(1, 8, 7)", "Tanh()", "Conv1d(8, 2, 1)"), (1, 50),
          "a causal Conv1d (ConstantPad1d's tuple is (left, right)) on a waveform"),

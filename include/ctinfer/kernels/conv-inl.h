@@ -311,6 +311,12 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
   for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
     const window_detail::tap_range kh =
         window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
+    if constexpr (C == 1 && conv_interleaved_rows<Step, Interleave>) {
+      const Full full;
+      conv_tile_interleaved<g.out_w / Interleave, Interleave, Step, true>(full, spread, xg, oh, 0, kh,
+                                                                          write.with_tag(full));
+      continue;
+    }
     const bool border_by_columns = oh >= rows.begin && oh < rows.end;
     for (std::size_t ow = 0; ow < g.out_w; ++ow) {
       if (ow == inner.begin) {
@@ -459,7 +465,8 @@ HWY_NOINLINE void conv(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, cons
     }
     std::size_t v = 0;
     for (; v + 2 <= vectors; v += 2) conv_border_columns<2, Step>(d, wg, bg, xg, grp, v, write);
-    if (v < vectors) conv_border_columns<1, Step>(d, wg, bg, xg, grp, v, write);
+    if constexpr (!conv_interleaved_rows<Step, interleave>)  // (whole rows include their borders)
+      if (v < vectors) conv_border_columns<1, Step>(d, wg, bg, xg, grp, v, write);
   }
 }
 
