@@ -3,9 +3,11 @@
 // Python writer's blobs, every refusal (with its message, and params left untouched), and
 // no allocation.
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,8 +50,13 @@ static_assert(ci::blob_size_v<TinyDouble> == 48 + 8 * 2 + 15 * 8);
 static_assert(ci::param_count_v<MultiF> == 18 + 2 + 8 + 36 + 2 + 8 + 96 + 3);
 static_assert(ci::blob_size_v<MultiF> == 48 + 8 * 14 + 173 * 4);
 
-// The values the Python fixture writes (exact in float).
-constexpr double value(std::size_t i) { return static_cast<double>(static_cast<int>((i * 7) % 23) - 11) * 0.125; }
+// The values the Python fixture writes (exact in float); the two BatchNorms' running
+// variances (values 26-27 and 72-73) non-negative, which load_blob requires.
+constexpr bool is_running_var(std::size_t i) { return i == 26 || i == 27 || i == 72 || i == 73; }
+constexpr double value(std::size_t i) {
+  const double v = static_cast<double>(static_cast<int>((i * 7) % 23) - 11) * 0.125;
+  return is_running_var(i) && v < 0 ? -v : v;
+}
 
 template <class Net>
 ci::params_t<Net> numbered() {
@@ -64,6 +71,8 @@ template <class Net>
 ci::params_t<Net> sentinel() {
   ci::params_t<Net> p{};
   std::vector<double> flat(ci::param_count_v<Net>, -7.0);
+  for (std::size_t i = 0; i < flat.size(); ++i)
+    if (is_running_var(i)) flat[i] = 7.0;
   REQUIRE(ci::load_flat(p, flat).ok());
   return p;
 }
@@ -260,6 +269,15 @@ TEST_CASE("every check refuses its corruption, says what it found, and changes n
     refused<MultiF>(longer, {"expected 852 bytes", "got 853"});
     refused<MultiF>(std::vector<std::byte>(good.begin(), good.begin() + 48 + 8 * n_tensors - 1),
                     {"expected 852 bytes", "got 159"});
+  }
+  SUBCASE("a running variance below zero or NaN") {
+    for (const float bad : {-0.5f, std::numeric_limits<float>::quiet_NaN()}) {
+      auto b = good;
+      const auto bits = std::bit_cast<std::uint32_t>(bad);
+      put_u32(b, 48 + 8 * n_tensors + 4 * 73, bits);  // the second BatchNorm's running_var[1]
+      reseal(b);
+      refused<MultiF>(b, {"load_blob: BatchNorm running_var[1] is negative or NaN (the layer's values start at value 66)"});
+    }
   }
   SUBCASE("checksum: a flipped bit in a value, in a size, and in the stored sum") {
     for (std::size_t at : {std::size_t{48 + 8 * n_tensors + 5}, good.size() - 1, std::size_t{48 + 3}, std::size_t{41}}) {

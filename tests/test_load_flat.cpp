@@ -2,6 +2,7 @@
 // leave the destination untouched.
 #include <array>
 #include <cstdlib>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,33 @@ TEST_CASE("a wrong count is an error value naming both counts, and changes nothi
   const std::vector<float> too_many(12, 1.0f);
   CHECK_FALSE(ci::load_flat(p, too_many).ok());
   CHECK_FALSE(ci::load_flat(p, std::span<const float>()).ok());
+}
+
+TEST_CASE("a BatchNorm running variance below zero or NaN is an error value, and changes nothing") {
+  // weight[2], bias[2], running_mean[2], running_var[2]
+  using Norm = ci::Sequential<ci::Input<ci::Shape<2, 3>>, ci::Dense<2>, ci::BatchNorm>;
+  static_assert(ci::param_count_v<Norm> == 3 * 2 + 2 + 4 * 2);
+  ci::params_t<Norm> p{};
+  std::array<float, 16> flat{};
+  flat.fill(0.5f);
+  flat[15] = -0.25f;  // running_var[1]
+  const ci::status st = ci::load_flat(p, flat);
+  CHECK_FALSE(st.ok());
+  CHECK(std::string_view(st.message()) ==
+        "load_flat: BatchNorm running_var[1] is negative or NaN (the layer's values start at value 8)");
+  CHECK(ci::get<0>(p).weight[0] == 0);  // nothing written, not even the layers before it
+  flat[15] = std::numeric_limits<float>::quiet_NaN();
+  CHECK(std::string_view(ci::load_flat(p, flat).message()).starts_with("load_flat: BatchNorm running_var[1] is negative or NaN"));
+  flat[15] = 0.0f;  // zero is a variance (eps keeps the square root positive)
+  CHECK(ci::load_flat(p, flat).ok());
+  CHECK(ci::get<1>(p).running_var[1] == 0.0f);
+  // In constant evaluation too.
+  static_assert(![] {
+    ci::params_t<Norm> q{};
+    std::array<double, 16> values{};
+    values[14] = -1.0;
+    return ci::load_flat(q, values).ok();
+  }());
 }
 
 TEST_CASE("load_flat converts from double sources") {

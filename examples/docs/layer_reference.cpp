@@ -40,8 +40,8 @@ int run(const std::vector<float>& flat, const std::array<float, 256>& x, std::ar
 
 int main() {
   std::vector<float> flat(ci::param_count_v<Net>);
-  // Positive values, so that the BatchNorms' running variances are valid: a negative one
-  // gives NaN, as it does in PyTorch.
+  // Positive values, so that the BatchNorms' running variances are valid: load_flat refuses
+  // a negative one (in PyTorch it would make the channel NaN).
   for (std::size_t i = 0; i < flat.size(); ++i) flat[i] = 0.02f * static_cast<float>(i % 13) + 0.01f;
   std::array<float, 256> x{};
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 16) / 16.0f;

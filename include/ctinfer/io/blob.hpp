@@ -3,8 +3,9 @@
 // A blob is a file (or any bytes) holding every parameter tensor of one network, made by
 // tools/ctinfer_convert/blob.py (write_blob) or by ci::write_blob in C++. load_blob checks
 // the whole blob before it writes anything: magic, format version, element type, the model
-// signature, the tensor count, each tensor's size, the total, the exact byte length and a
-// checksum. Any mismatch is a ci::status naming both values; `params` is then untouched.
+// signature, the tensor count, each tensor's size, the total, the exact byte length, a
+// checksum, and the values layers refuse (a BatchNorm running variance below zero or NaN).
+// Any failure is a ci::status naming what it found; `params` is then untouched.
 // The network is named explicitly (the blob is checked against its shapes):
 //
 //   using Net = ci::Sequential<ci::Input<ci::Shape<4>>, ci::Dense<3>>;
@@ -279,8 +280,13 @@ constexpr status load(params_t<Net>& params, const B* data, std::size_t n) {
     append_hex(s, stored).append(", computed ");
     return append_hex(s, computed).append("): the blob is corrupt");
   }
+  const B* values = data + traits::table_end;
+  if (const status bad = check_values(std::type_identity<params_t<Net>>{}, "load_blob: ",
+                                      [&](std::size_t i) { return std::bit_cast<T>(read_le<bits_t<T>>(values + i * sizeof(T))); });
+      !bad)
+    return bad;
   // Everything holds: now, and only now, write.
-  const B* at = data + traits::table_end;
+  const B* at = values;
   auto fill = [&](auto& layer) {
     for (auto tensor : layer.tensors()) {
       read_values(at, tensor.data(), tensor.size());

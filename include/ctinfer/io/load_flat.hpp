@@ -2,7 +2,8 @@
 //
 // The array holds every weight tensor in layer order, each in PyTorch's state_dict order and
 // memory layout (Dense: weight[out][in] then bias; PReLU: weight). A count that does not
-// match is an error value and leaves `params` untouched. Usable in constant evaluation.
+// match, or a value a layer cannot take (a BatchNorm running variance below zero or NaN), is
+// an error value and leaves `params` untouched. Usable in constant evaluation.
 //
 //   ci::params_t<Net> params{};
 //   ci::status st = ci::load_flat(params, std::span<const float>(flat, n));
@@ -13,6 +14,7 @@
 
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "ctinfer/core/element.hpp"
 #include "ctinfer/core/status.hpp"
@@ -38,6 +40,10 @@ constexpr status load_flat(params_pack<P...>& params, std::span<const U> flat) {
         .append(" values (every weight tensor in layer order, state_dict layout), got ")
         .append(flat.size());
   }
+  if (const status bad = check_values(std::type_identity<params_pack<P...>>{}, "load_flat: ",
+                                      [&](std::size_t i) { return flat[i]; });
+      !bad)
+    return bad;
   std::size_t at = 0;
   auto fill = [&](auto& layer) {
     for (auto tensor : layer.tensors()) {

@@ -8,7 +8,8 @@
 //   ci::BatchNorm::with<std::ratio<1, 1000>>        // eps 1e-3
 //
 // Parameters (state_dict order, num_batches_tracked left out): weight[C], bias[C],
-// running_mean[C], running_var[C]. Right after a Conv (or a Dense with a rank-1 output) it is
+// running_mean[C], running_var[C]; load_flat and load_blob refuse a running_var below zero
+// or NaN. Right after a Conv (or a Dense with a rank-1 output) it is
 // folded into that layer's weights when the Model is built; elsewhere it is one multiply-add
 // per value, in the store of the step before it when that step takes elementwise ops, or
 // in an elementwise step of its own.
@@ -22,6 +23,7 @@
 #include "ctinfer/core/constant.hpp"
 #include "ctinfer/core/detail/constexpr_math.hpp"
 #include "ctinfer/core/diagnostics.hpp"
+#include "ctinfer/core/status.hpp"
 #include "ctinfer/core/unary_op.hpp"
 #include "ctinfer/layers/layer.hpp"
 
@@ -49,6 +51,16 @@ struct batch_norm_params {
   std::array<T, C> running_var{};
   constexpr std::array<std::span<T>, 4> tensors() {
     return {std::span<T>(weight), std::span<T>(bias), std::span<T>(running_mean), std::span<T>(running_var)};
+  }
+  // Checked by load_flat and load_blob before they write anything (value(i): value i of this
+  // layer's `count`, in tensors() order). A running variance below zero or NaN would make
+  // every output of its channel NaN, the square root of a negative number.
+  template <class ValueAt>
+  static constexpr status check_values(const ValueAt& value) {
+    for (std::size_t c = 0; c < C; ++c)
+      if (!(static_cast<double>(value(3 * C + c)) >= 0.0))
+        return status::error("BatchNorm running_var[").append(c).append("] is negative or NaN");
+    return status{};
   }
 };
 

@@ -14,8 +14,11 @@
 
 #include <array>
 #include <cstddef>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
+#include "ctinfer/core/status.hpp"
 #include "ctinfer/layers/layer.hpp"
 #include "ctinfer/model/shapes.hpp"
 
@@ -46,6 +49,29 @@ constexpr P& get(detail::indexed_params<I, P>& p) {
 template <std::size_t I, class P>
 constexpr const P& get(const detail::indexed_params<I, P>& p) {
   return p;
+}
+
+// Whether the values a params_pack is about to take are ones its layers accept: a layer's
+// params may define `static status check_values(value_at)` (BatchNorm refuses a negative
+// running variance). value(i) is value i of the whole pack, in load_flat's order. On failure
+// the message is `who`, what is wrong, and where that layer's values start.
+template <class... P, class ValueAt>
+constexpr status check_values(std::type_identity<params_pack<P...>>, std::string_view who, const ValueAt& value) {
+  status result;
+  std::size_t at = 0;
+  auto one = [&]<class Q>(std::type_identity<Q>) {
+    if constexpr (requires { Q::check_values(value); }) {
+      if (result) {
+        const status s = Q::check_values([&](std::size_t i) { return value(at + i); });
+        if (!s)
+          result = status::error(who).append(s.message()).append(" (the layer's values start at value ").append(at).append(")");
+      }
+    }
+    at += Q::count;
+  };
+  (one(std::type_identity<P>{}), ...);
+  (void)one;  // a network without parameters
+  return result;
 }
 
 namespace detail {
