@@ -163,6 +163,8 @@ struct Consts<double> {
 #define CTINFER_KERNELS_MATH_INL_H_
 #endif
 
+#include <bit>
+
 #include "ctinfer/detail/highway_targets.hpp"  // before Highway's first header
 #include <hwy/highway.h>
 
@@ -185,6 +187,28 @@ HWY_INLINE V Poly(D d, V t, const hn::TFromD<D> (&c)[N]) {
   V p = hn::Set(d, c[N - 1]);
   for (size_t i = N - 1; i != kFirst; --i) p = hn::MulAdd(p, t, hn::Set(d, c[i - 1]));
   return p;
+}
+
+// The same polynomial in Estrin's order: the two halves joined by a power of t (pw[k] =
+// t^(2^k)), so its depth grows with log2 of the degree, not the degree (double exp's 11
+// coefficients: 5 dependent operations instead of 10).
+template <size_t A, size_t Count, class D, class V, size_t N, size_t K>
+HWY_INLINE V EstrinRange(D d, const V (&pw)[K], const hn::TFromD<D> (&c)[N]) {
+  if constexpr (Count == 1) {
+    return hn::Set(d, c[A]);
+  } else {
+    constexpr size_t half = std::bit_floor(Count - 1);  // the largest power of two below Count
+    constexpr size_t k = static_cast<size_t>(std::countr_zero(half));
+    static_assert(k < K, "PolyEstrin: too many coefficients");
+    return hn::MulAdd(EstrinRange<A + half, Count - half>(d, pw, c), pw[k], EstrinRange<A, half>(d, pw, c));
+  }
+}
+template <class D, class V, size_t N>
+HWY_INLINE V PolyEstrin(D d, V t, const hn::TFromD<D> (&c)[N]) {
+  const V t2 = hn::Mul(t, t);
+  const V t4 = hn::Mul(t2, t2);
+  const V pw[4] = {t, t2, t4, hn::Mul(t4, t4)};
+  return EstrinRange<0, N>(d, pw, c);
 }
 
 // 2^k as a float for integer lanes k in the normal exponent range.
@@ -217,7 +241,13 @@ HWY_INLINE V ExpCore(D d, V hi, V lo, VI& k, V& kf, V& tail) {
   const V rlo = hn::NegMulAdd(kf, hn::Set(d, C<D>::kLn2Lo), lo);
   const V r = hn::Add(rhi, rlo);
   const V c = hn::Add(hn::Sub(rhi, r), rlo);  // rounding error of r
-  tail = hn::MulAdd(hn::Mul(r, r), Poly(d, r, C<D>::kExpP), c);
+  // Double's 11 coefficients in Estrin's order: a shorter chain for the double recurrent
+  // cells, which wait on their gate functions (LSTM 64: 1407 -> 1394 ns per step, GRU 64
+  // 1047 -> 1012). Float's 6 stay in Horner's, which its error bounds were measured with.
+  if constexpr (sizeof(hn::TFromD<D>) == 8)
+    tail = hn::MulAdd(hn::Mul(r, r), PolyEstrin(d, r, C<D>::kExpP), c);
+  else
+    tail = hn::MulAdd(hn::Mul(r, r), Poly(d, r, C<D>::kExpP), c);
   return r;
 }
 
