@@ -291,8 +291,9 @@ struct conv_columns {
 
 // Output rows [oh_begin, oh_end) of one group for column vectors v (and v + 1 if C == 2),
 // except the border columns of rows whose every kh tap is valid (conv_border_columns).
-// Interleave > 1: the interior of each row runs in interleaved tiles of that many positions
-// per full vector (conv_interleaved-inl.h), what is left of it in one-position tiles.
+// Interleave > 1: each row runs as one interleaved tile of that many positions per full
+// vector, borders included (conv_interleaved_rows), or else its interior runs in
+// interleaved tiles and what is left of it in one-position tiles (conv_interleaved-inl.h).
 template <std::size_t C, class Step, std::size_t Interleave, class D, class Writer>
 HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::TFromD<D>* HWY_RESTRICT bg,
                           const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
