@@ -299,53 +299,58 @@ HWY_INLINE void conv_rows(D d, const hn::TFromD<D>* HWY_RESTRICT wg, const hn::T
                           const hn::TFromD<D>* HWY_RESTRICT xg, std::size_t grp, std::size_t v,
                           std::size_t oh_begin, std::size_t oh_end, const Writer& write) {
   constexpr window_geometry g = Step::value.window;
-  constexpr window_detail::tap_range inner =
-      window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-  constexpr window_detail::tap_range all_kw{0, g.kernel_w};
-  constexpr window_detail::tap_range rows =
-      window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
   const conv_columns<C, Step, D> k(d, wg, bg, grp, v);
   using Full = hn::ScalableTag<hn::TFromD<D>>;
   using spread_weights =
       std::conditional_t<(Interleave > 1 && C == 1), interleaved_weights<Interleave, Step, Full>, no_interleaved_weights>;
   const spread_weights spread(Full(), k.p0, k.b);
-  for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
-    const window_detail::tap_range kh =
-        window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
-    if constexpr (C == 1 && conv_interleaved_rows<Step, Interleave>) {
-      const Full full;
-      conv_tile_interleaved<g.out_w / Interleave, Interleave, Step, true>(full, spread, xg, oh, 0, kh,
-                                                                          write.with_tag(full));
-      continue;
+  if constexpr (C == 1 && conv_interleaved_rows<Step, Interleave>) {
+    const Full full;
+    const auto write_full = write.with_tag(full);
+    for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
+      const window_detail::tap_range kh =
+          window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
+      conv_tile_interleaved<g.out_w / Interleave, Interleave, Step, true>(full, spread, xg, oh, 0, kh, write_full);
     }
-    const bool border_by_columns = oh >= rows.begin && oh < rows.end;
-    for (std::size_t ow = 0; ow < g.out_w; ++ow) {
-      if (ow == inner.begin) {
-        constexpr std::size_t run = inner.end - inner.begin;
-        constexpr std::size_t interleaved = Interleave > 1 && C == 1 ? run / Interleave * Interleave : 0;
-        if constexpr (interleaved > 0) {
-          const Full full;
-          const auto write_full = write.with_tag(full);
-          for_each_tile<run / Interleave, conv_interleaved_tile<Step>>(
-              [&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
-                conv_tile_interleaved<R, Interleave, Step>(full, spread, xg, oh, ow + t * Interleave, kh, write_full);
-              });
+  } else {
+    constexpr window_detail::tap_range inner =
+        window_detail::interior(g.out_w, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
+    constexpr window_detail::tap_range all_kw{0, g.kernel_w};
+    constexpr window_detail::tap_range rows =
+        window_detail::interior(g.out_h, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
+    for (std::size_t oh = oh_begin; oh < oh_end; ++oh) {
+      const window_detail::tap_range kh =
+          window_detail::valid_taps(oh, g.stride_h, g.dilation_h, g.pad_top, g.kernel_h, g.in_h);
+      const bool border_by_columns = oh >= rows.begin && oh < rows.end;
+      for (std::size_t ow = 0; ow < g.out_w; ++ow) {
+        if (ow == inner.begin) {
+          constexpr std::size_t run = inner.end - inner.begin;
+          constexpr std::size_t interleaved = Interleave > 1 && C == 1 ? run / Interleave * Interleave : 0;
+          if constexpr (interleaved > 0) {
+            const Full full;
+            const auto write_full = write.with_tag(full);
+            for_each_tile<run / Interleave, conv_interleaved_tile<Step>>(
+                [&]<std::size_t R>(std::size_t t) CTINFER_INLINE_LAMBDA {
+                  conv_tile_interleaved<R, Interleave, Step>(full, spread, xg, oh, ow + t * Interleave, kh, write_full);
+                });
+          }
+          for_each_tile<run - interleaved, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t0)
+                                                                       CTINFER_INLINE_LAMBDA {
+            const std::size_t t = interleaved + t0;
+            if constexpr (C == 1 && conv_reuses_columns<Step>)
+              conv_tile_reuse<R, Step>(d, k.p0, k.b, xg, oh, ow + t, kh, k.col, k.count0, write);
+            else
+              conv_tile_of<R, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow + t, kh, all_kw, k.col, k.count0, k.count1,
+                                       write);
+          });
+          ow = inner.end;
+          if (ow == g.out_w) break;
         }
-        for_each_tile<run - interleaved, conv_tile_positions<C>>([&]<std::size_t R>(std::size_t t0)
-                                                                     CTINFER_INLINE_LAMBDA {
-          const std::size_t t = interleaved + t0;
-          if constexpr (C == 1 && conv_reuses_columns<Step>)
-            conv_tile_reuse<R, Step>(d, k.p0, k.b, xg, oh, ow + t, kh, k.col, k.count0, write);
-          else
-            conv_tile_of<R, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow + t, kh, all_kw, k.col, k.count0, k.count1, write);
-        });
-        ow = inner.end;
-        if (ow == g.out_w) break;
+        if (border_by_columns) continue;
+        const window_detail::tap_range kw =
+            window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
+        conv_tile_of<1, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, kw, k.col, k.count0, k.count1, write);
       }
-      if (border_by_columns) continue;
-      const window_detail::tap_range kw =
-          window_detail::valid_taps(ow, g.stride_w, g.dilation_w, g.pad_left, g.kernel_w, g.in_w);
-      conv_tile_of<1, C, Step>(d, k.p0, k.p1, k.b, xg, oh, ow, kh, kw, k.col, k.count0, k.count1, write);
     }
   }
 }
