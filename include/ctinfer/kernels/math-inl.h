@@ -189,26 +189,27 @@ HWY_INLINE V Poly(D d, V t, const hn::TFromD<D> (&c)[N]) {
   return p;
 }
 
-// The same polynomial in Estrin's order: the two halves joined by a power of t (pw[k] =
-// t^(2^k)), so its depth grows with log2 of the degree, not the degree (double exp's 11
-// coefficients: 5 dependent operations instead of 10).
-template <size_t A, size_t Count, class D, class V, size_t N, size_t K>
-HWY_INLINE V EstrinRange(D d, const V (&pw)[K], const hn::TFromD<D> (&c)[N]) {
+// The same polynomial in Estrin's order: the two halves joined by a power of t (t, t^2, t^4
+// or t^8), so its depth grows with log2 of the degree, not the degree (double exp's 11
+// coefficients: 5 dependent operations instead of 10). The powers are separate arguments,
+// not an array: SVE's vectors cannot be array elements.
+template <size_t A, size_t Count, class D, class V, size_t N>
+HWY_INLINE V EstrinRange(D d, V t, V t2, V t4, V t8, const hn::TFromD<D> (&c)[N]) {
   if constexpr (Count == 1) {
     return hn::Set(d, c[A]);
   } else {
     constexpr size_t half = std::bit_floor(Count - 1);  // the largest power of two below Count
-    constexpr size_t k = static_cast<size_t>(std::countr_zero(half));
-    static_assert(k < K, "PolyEstrin: too many coefficients");
-    return hn::MulAdd(EstrinRange<A + half, Count - half>(d, pw, c), pw[k], EstrinRange<A, half>(d, pw, c));
+    static_assert(half <= 8, "PolyEstrin: at most 16 coefficients");
+    const V power = half == 1 ? t : half == 2 ? t2 : half == 4 ? t4 : t8;
+    return hn::MulAdd(EstrinRange<A + half, Count - half>(d, t, t2, t4, t8, c), power,
+                      EstrinRange<A, half>(d, t, t2, t4, t8, c));
   }
 }
 template <class D, class V, size_t N>
 HWY_INLINE V PolyEstrin(D d, V t, const hn::TFromD<D> (&c)[N]) {
   const V t2 = hn::Mul(t, t);
   const V t4 = hn::Mul(t2, t2);
-  const V pw[4] = {t, t2, t4, hn::Mul(t4, t4)};
-  return EstrinRange<0, N>(d, pw, c);
+  return EstrinRange<0, N>(d, t, t2, t4, hn::Mul(t4, t4), c);
 }
 
 // 2^k as a float for integer lanes k in the normal exponent range.
