@@ -9,7 +9,8 @@
 // weights spread so that lanes c * P .. c * P + P - 1 hold channel c's weight. One lane
 // permutation per vector puts the positions back in channels-last order for the store.
 // Each position still sums its taps kh, then kw in order, so results equal the one-position
-// tiles' bit for bit.
+// tiles' (a padded tap inside an edge block adds a zero where those skip it: at most the
+// sign of a zero result differs).
 
 #if defined(CTINFER_KERNELS_CONV_INTERLEAVED_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTINFER_KERNELS_CONV_INTERLEAVED_INL_H_
