@@ -129,6 +129,11 @@ template <class B>
 template <class T>
 using bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
 
+// Value i of the little-endian T values starting at `from` (any alignment, bit for bit).
+template <class T, class B>
+constexpr T read_value(const B* from, std::size_t i) {
+  return std::bit_cast<T>(read_le<bits_t<T>>(from + i * sizeof(T)));
+}
 // Values from little-endian bytes at any alignment; bit for bit (NaN payloads included).
 template <class T, class B>
 [[gnu::noinline]] constexpr void read_values(const B* from, T* to, std::size_t n) {
@@ -138,7 +143,7 @@ template <class T, class B>
       return;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) to[i] = std::bit_cast<T>(read_le<bits_t<T>>(from + i * sizeof(T)));
+  for (std::size_t i = 0; i < n; ++i) to[i] = read_value<T>(from, i);
 }
 template <class T, class B>
 [[gnu::noinline]] constexpr void write_values(const T* from, B* to, std::size_t n) {
@@ -282,7 +287,7 @@ constexpr status load(params_t<Net>& params, const B* data, std::size_t n) {
   }
   const B* values = data + traits::table_end;
   if (const status bad = check_values(std::type_identity<params_t<Net>>{}, "load_blob: ",
-                                      [&](std::size_t i) { return std::bit_cast<T>(read_le<bits_t<T>>(values + i * sizeof(T))); });
+                                      [&](std::size_t i) { return read_value<T>(values, i); });
       !bad)
     return bad;
   // Everything holds: now, and only now, write.

@@ -175,7 +175,7 @@ struct no_interleaved_weights {
   HWY_INLINE explicit no_interleaved_weights(const Args&...) {}
 };
 
-// Whether every row of an interleaved step is one tile (row_tile) from its first position
+// Whether every row of an interleaved step is one tile from its first position
 // to its last, the taps in the padding read as zeros, instead of interior tiles plus border
 // positions of one position each: the row divides into groups and they fit a tile. (3x3
 // 1 -> 8 on 28x28 on AVX-512, then its pool: 1.82-1.89 us with borders, 1.72 us as rows.)
