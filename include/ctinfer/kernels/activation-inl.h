@@ -210,7 +210,7 @@ HWY_INLINE hn::Vec<D> load_first(D d, const hn::TFromD<D>* HWY_RESTRICT in, std:
 // fused Residual add reads, indexed as y.
 template <std::size_t Rows, std::size_t Cols, class Epilogue, class T>
 HWY_INLINE void elementwise(const T* x, T* y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
-  const hn::CappedTag<T, kernels::panel_width<T>> d;  // PReLU slopes are padded to a panel
+  const hn::CappedTag<T, kernels::lanes_for<T>(Cols)> d;  // PReLU slopes are padded to a panel
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   for (std::size_t r = 0; r < Rows; ++r) {
     const T* xr = x + r * Cols;

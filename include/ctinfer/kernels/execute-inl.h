@@ -115,7 +115,7 @@ HWY_INLINE void run_step(const T* HWY_RESTRICT packed, const buffers<T>& b) {
                     st.stateful ? b.positions + st.position : nullptr);
   } else if constexpr (st.kind == kernels::step_kind::stream_conv) {
     stream_conv<step, Epilogue>(packed + st.weight_offset, packed + st.bias_offset, src, dst, packed, add,
-                                b.destination(st.scratch), b.state, b.positions);
+                                b.state, b.positions);
   } else if constexpr (st.kind == kernels::step_kind::transpose) {
     transpose<st.rows, st.cols>(src, dst);
   } else if constexpr (st.kind == kernels::step_kind::softmax ||

@@ -25,12 +25,12 @@ namespace hn = hwy::HWY_NAMESPACE;
 // Output (Rows, Cols) view; the input is twice as many rows (a, then b). y may equal x.
 template <std::size_t Rows, std::size_t Cols, bool TanhOfFirst, class Epilogue, class T>
 HWY_INLINE void gate(const T* x, T* y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
-  const hn::CappedTag<T, kernels::panel_width<T>> d;
+  const hn::CappedTag<T, kernels::lanes_for<T>(Cols)> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   constexpr std::size_t half = Rows * Cols;
   auto gated = [&](auto a, auto b) {
-    if constexpr (TanhOfFirst) a = math::Tanh(d, a);
-    return hn::Mul(a, math::Sigmoid(d, b));
+    if constexpr (TanhOfFirst) a = math::GateTanh(d, a);
+    return hn::Mul(a, math::GateSigmoid(d, b));
   };
   for (std::size_t r = 0; r < Rows; ++r) {
     const std::size_t row = r * Cols;

@@ -31,23 +31,6 @@ namespace ctinfer {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The gate functions: the fast rational forms in float (within 4.3e-7 of tanh, far inside
-// what a float recurrence keeps), the accurate ones in double.
-template <class D, class V>
-HWY_INLINE V cell_sigmoid(D d, V x) {
-  if constexpr (sizeof(hn::TFromD<D>) == 4)
-    return math::SigmoidRational(d, x);
-  else
-    return math::Sigmoid(d, x);
-}
-template <class D, class V>
-HWY_INLINE V cell_tanh(D d, V x) {
-  if constexpr (sizeof(hn::TFromD<D>) == 4)
-    return math::TanhRational(d, x);
-  else
-    return math::Tanh(d, x);
-}
-
 // Step: a kernels::step_ref of kind lstm or gru. `layer`: the direction's packed weights.
 // x: (time, F); y: h_t at y[t * y_stride + y_offset + j]. `state`: h then c (each rounded to
 // 64 bytes) carried between calls, or null to start from the packed initial state.
@@ -113,25 +96,25 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
       if (two_phase) {
         // First pass: i, f, g, c and o (o waits in its gate row); second: h = o tanh(c).
         for (std::size_t j = 0; j < H; j += L) {
-          const auto i = cell_sigmoid(d, hn::LoadU(d, hidden + j));
-          const auto f = cell_sigmoid(d, hn::LoadU(d, hidden + H + j));
-          const auto g = cell_tanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
+          const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
+          const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
           hn::StoreU(hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g)), d, c + j);
-          hn::StoreU(cell_sigmoid(d, hn::LoadU(d, hidden + 3 * H + j)), d, hidden + 3 * H + j);
+          hn::StoreU(math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j)), d, hidden + 3 * H + j);
         }
         for (std::size_t j = 0; j < H; j += L) {
-          const auto hv = hn::Mul(hn::LoadU(d, hidden + 3 * H + j), cell_tanh(d, hn::LoadU(d, c + j)));
+          const auto hv = hn::Mul(hn::LoadU(d, hidden + 3 * H + j), math::GateTanh(d, hn::LoadU(d, c + j)));
           hn::StoreU(hv, d, h + j);
           store_output(hv, yt, j);
         }
       } else {
         for (std::size_t j = 0; j < H; j += L) {
-          const auto i = cell_sigmoid(d, hn::LoadU(d, hidden + j));
-          const auto f = cell_sigmoid(d, hn::LoadU(d, hidden + H + j));
-          const auto g = cell_tanh(d, hn::LoadU(d, hidden + 2 * H + j));
-          const auto o = cell_sigmoid(d, hn::LoadU(d, hidden + 3 * H + j));
+          const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
+          const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
+          const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          const auto o = math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j));
           const auto cn = hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g));
-          const auto hv = hn::Mul(o, cell_tanh(d, cn));
+          const auto hv = hn::Mul(o, math::GateTanh(d, cn));
           hn::StoreU(cn, d, c + j);
           hn::StoreU(hv, d, h + j);
           store_output(hv, yt, j);
@@ -144,24 +127,24 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
       if (two_phase) {
         // First pass: r, z and n's argument (waiting in their gate rows); second: n and h.
         for (std::size_t j = 0; j < H; j += L) {
-          const auto r = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
-          hn::StoreU(cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j))), d,
+          const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
+          hn::StoreU(math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j))), d,
                      hidden + H + j);
           hn::StoreU(hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)), d,
                      hidden + 2 * H + j);
         }
         for (std::size_t j = 0; j < H; j += L) {
           const auto z = hn::LoadU(d, hidden + H + j);
-          const auto n = cell_tanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          const auto n = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
           const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
           hn::StoreU(hv, d, h + j);
           store_output(hv, yt, j);
         }
       } else {
         for (std::size_t j = 0; j < H; j += L) {
-          const auto r = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
-          const auto z = cell_sigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
-          const auto n = cell_tanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
+          const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
+          const auto z = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
+          const auto n = math::GateTanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
           // h' = (1 - z) n + z h = n + z (h - n)
           const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
           hn::StoreU(hv, d, h + j);

@@ -39,8 +39,9 @@ enum class step_kind {
   lstm,         // one direction of an LSTM over (rows = T, k = F) to (T, cols = H); no epilogue
   gru,          // the same for a GRU
   transpose,    // y(cols, rows) = x(rows, cols)^T; no epilogue
-  stream_conv,  // one frame of a causal Conv1D: the taps gathered from a history ring in the
-                // State (k = kernel * channels of them), then a batch-1 GEMV, then the epilogue
+  stream_conv,  // one frame of a causal Conv1D: a batch-1 GEMV over its taps (k = kernel *
+                // channels of them, the past ones read from a history ring in the State), then
+                // the epilogue
 };
 
 // Steps over (C, H, W) tensors (conv and pooling) read and write either PyTorch's
@@ -83,7 +84,7 @@ struct step {
   location addend{};
   std::size_t add_at = 0;
   recurrent_output rnn{};      // lstm, gru
-  location scratch{};          // lstm, gru, stream_conv: the workspace they compute in
+  location scratch{};          // lstm, gru: the workspace they compute in
   // Streaming (Model::step): where the step's carried values are in the State (h and c; a
   // causal convolution's ring of past frames) and which of the State's counters is its (the
   // ring's position; a recurrent step's parity of time steps).

@@ -134,13 +134,12 @@ struct step_tensors {
   std::size_t src = 0, dst = 0, addend = no_index;
   std::size_t dst_offset = 0;  // elements into dst (a Concat slice)
   std::size_t src_offset = 0;  // elements into src (LastStep's last row)
-  std::size_t scratch = no_index;  // a tensor only this step uses (recurrent, streamed conv)
+  std::size_t scratch = no_index;  // a tensor only this step uses (recurrent)
 };
 
 template <std::size_t N>
 struct fusion_result {
-  // (A Bidirectional layer is two steps; recurrent steps and streamed convolutions have a
-  // scratch tensor each.)
+  // (A Bidirectional layer is two steps; recurrent steps have a scratch tensor each.)
   static constexpr std::size_t max_steps = 2 * N + 1;
   static constexpr std::size_t max_tensors = 3 * N + 2;
   std::array<kernels::step, max_steps> steps{};
@@ -262,7 +261,6 @@ constexpr fusion_result<N> make_steps(const layer_info* layers, std::size_t inpu
           s.stateful = g.kernel_w > 1;
           f.layer_step[i] = emit(s, li.out_size);
           f.step_layer[f.layer_step[i]] = i;
-          if (g.kernel_w > 1) f.io[f.layer_step[i]].scratch = new_tensor(s.k);
           open = true;
           continue;
         }
