@@ -57,6 +57,18 @@ struct output_writer {
 
 }  // namespace dense_detail
 
+// Lanes of the output vectors of a product with n outputs: no wider than n needs
+// (kernels::lanes_for), so 8 outputs on AVX-512 are 8 whole lanes, stored without a mask.
+// The next layer's loads wait for a masked store to reach the cache instead of taking its
+// value from the store buffer (an 8-channel WaveNet, streamed, float: 658 -> 545 ns per
+// step). Fewer than 4 outputs keep a whole panel: an LSTM 8's Dense<1> head in 1- or 4-lane
+// vectors made the step 10-25% slower in bench_rnn (57 -> 63-77 ns), for a reason this
+// machine's missing hardware counters did not let us find.
+template <class T>
+constexpr std::size_t dense_lanes(std::size_t n) {
+  return n < 4 ? kernels::panel_width<T> : kernels::lanes_for<T>(n);
+}
+
 // Where column vector v of the output starts in the packed weights (P elements per k).
 template <std::size_t K, class T>
 HWY_INLINE const T* column(const T* w, std::size_t v, std::size_t lanes_per_vector) {
@@ -146,11 +158,7 @@ template <std::size_t K, std::size_t N, bool Bias, class Epilogue, class T, clas
 HWY_INLINE void gemv_input(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const X& x,
                            T* HWY_RESTRICT y, const T* HWY_RESTRICT packed,
                            const T* HWY_RESTRICT addend, bool backward = false) {
-  // Vectors no wider than N needs (kernels::lanes_for): 8 outputs on AVX-512 are 8 whole
-  // lanes, stored without a mask. The next layer's loads wait for a masked store to reach the
-  // cache instead of taking its value from the store buffer (an 8-channel WaveNet, streamed,
-  // float: 658 -> 545 ns per step).
-  const hn::CappedTag<T, kernels::lanes_for<T>(N)> d;
+  const hn::CappedTag<T, dense_lanes<T>(N)> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
@@ -241,7 +249,7 @@ HWY_INLINE void gemm_tile(D d, const hn::TFromD<D>* HWY_RESTRICT p0,
 template <std::size_t M, std::size_t K, std::size_t N, bool Bias, class Epilogue, class T>
 HWY_NOINLINE void gemm(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, const T* HWY_RESTRICT x,
                        T* HWY_RESTRICT y, const T* HWY_RESTRICT packed, const T* HWY_RESTRICT addend) {
-  const hn::CappedTag<T, kernels::lanes_for<T>(N)> d;
+  const hn::CappedTag<T, dense_lanes<T>(N)> d;
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(d);
   CTINFER_LANES_CONSTEXPR std::size_t vectors = (N + L - 1) / L;
   const dense_detail::output_writer<decltype(d), Epilogue> write{d, y, packed, N, addend};
@@ -313,7 +321,7 @@ HWY_INLINE void gemv_rows(const T* HWY_RESTRICT w, const T* HWY_RESTRICT bias, c
   if constexpr (N % 4 == 3) dot_rows<3, K>(d, w, x, whole, sums);
   if constexpr (N % 4 == 2) dot_rows<2, K>(d, w, x, whole, sums);
   if constexpr (N % 4 == 1) dot_rows<1, K>(d, w, x, whole, sums);
-  const hn::CappedTag<T, kernels::lanes_for<T>(N)> dn;  // the N sums: whole vectors if they can be
+  const hn::CappedTag<T, dense_lanes<T>(N)> dn;  // the N sums
   CTINFER_LANES_CONSTEXPR std::size_t L = lanes(dn);
   const dense_detail::output_writer<decltype(dn), Epilogue> write{dn, y, packed, N, addend};
   for (std::size_t col = 0; col < N; col += L) {
