@@ -112,6 +112,18 @@ class Convert(unittest.TestCase):
                   [("W", np.zeros((1, 3 * H, F))), ("R", np.zeros((1, 3 * H, H)))])
         self.refused(m, "node 'gru' (GRU)", "linear_before_reset=0", "PyTorch")
 
+    def test_batchnorm_variance_negative_or_nan(self):
+        def bn(var):
+            return graph([helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn")],
+                         [vi("x", [1, 2, 3, 3])], [vi("y", [1, 2, 3, 3])],
+                         [("s", [1.0, 1.0]), ("b", [0.0, 0.0]), ("m", [0.0, 0.0]), ("v", var)])
+        self.refused(bn([1.0, -0.5]), "node 'bn' (BatchNormalization)", "input_var[1] = -0.5",
+                     "negative or NaN")
+        self.refused(bn([float("nan"), 1.0]), "node 'bn' (BatchNormalization)", "input_var[0] = nan")
+        r = self.run_convert(bn([0.0, 2.0]))  # a zero variance is valid (epsilon keeps it finite)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ctinfer::BatchNorm", open(self.out).read())
+
     def test_weights_that_depend_on_the_input(self):
         m = graph([helper.make_node("MatMul", ["x", "x2"], ["y"], name="mm"),
                    ],
