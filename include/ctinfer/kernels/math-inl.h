@@ -404,9 +404,9 @@ HWY_INLINE V Sigmoid(D d, V x) {
 }
 
 // Fast float tanh and sigmoid for gates (GateTanh, GateSigmoid below), whose per-step time is
-// mostly the latency of these functions: x P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh(9) = 1 - 3e-8),
-// a rational fitted for this library by weighted least squares on the relative error.
-// 16 operations and one division, against about 30 for Tanh. The degree-4 polynomials are
+// mostly the latency of these functions: x P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh(9) =
+// 1 - 3e-8), a rational fitted for this library by weighted least squares on the relative
+// error. 16 operations and one division, against about 30 for Tanh. The degree-4 polynomials are
 // evaluated in Estrin's order (depth 3 instead of Horner's 4), and the sigmoid folds its
 // x / 2 and (1 + t) / 2 into the coefficients, so neither adds to the latency.
 namespace rational {
@@ -453,13 +453,14 @@ HWY_INLINE V SigmoidRational(D d, V x) {
 // The gate functions of the recurrent cells and of GLU / GatedTanh, whose streamed per-step
 // time is mostly the latency of these functions: the rational forms in float (over all floats
 // within 4.3e-7 of tanh, relative, and 2.7e-7 of sigmoid, absolute), the accurate ones (2 ulp)
-// in double.
+// in double. (Calls qualified with math::, as unqualified ones would also find Highway's own
+// Tanh through argument-dependent lookup.)
 template <class D, class V>
 HWY_INLINE V GateSigmoid(D d, V x) {
   if constexpr (sizeof(hn::TFromD<D>) == 4)
     return math::SigmoidRational(d, x);
   else
-    return math::Sigmoid(d, x);  // qualified: no ADL into Highway's own math
+    return math::Sigmoid(d, x);
 }
 template <class D, class V>
 HWY_INLINE V GateTanh(D d, V x) {

@@ -144,7 +144,8 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
         for (std::size_t j = 0; j < H; j += L) {
           const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
           const auto z = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
-          const auto n = math::GateTanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
+          const auto n =
+              math::GateTanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
           // h' = (1 - z) n + z h = n + z (h - n)
           const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
           hn::StoreU(hv, d, h + j);
