@@ -716,9 +716,10 @@ class _Importer:
         scale, bias, mean, var = (self.const(n, i, w) for i, w in
                                   enumerate(("scale", "B", "input_mean", "input_var"), 1))
         # As load_flat does: a negative or NaN variance makes every output of its channel NaN.
-        bad = np.flatnonzero(~(np.asarray(var, dtype=np.float64) >= 0))
+        variances = np.asarray(var, dtype=np.float64).ravel()
+        bad = np.flatnonzero(~(variances >= 0))
         if bad.size:
-            _fail(n, f"input_var[{bad[0]}] = {np.asarray(var).flat[bad[0]]} is negative or NaN; a variance "
+            _fail(n, f"input_var[{bad[0]}] = {variances[bad[0]]} is negative or NaN; a variance "
                   f"must be >= 0 (every output of that channel would be NaN)")
         eps = a.get("epsilon", 1e-5)
         cpp = "BatchNorm" if np.float32(eps) == np.float32(1e-5) else f"BatchNorm::with<{_ratio(eps, 'epsilon', n)}>"

@@ -134,6 +134,7 @@ template <class T, class B>
 constexpr T read_value(const B* from, std::size_t i) {
   return std::bit_cast<T>(read_le<bits_t<T>>(from + i * sizeof(T)));
 }
+
 // Values from little-endian bytes at any alignment; bit for bit (NaN payloads included).
 template <class T, class B>
 [[gnu::noinline]] constexpr void read_values(const B* from, T* to, std::size_t n) {
