@@ -34,12 +34,20 @@ template <class T> using odd_b = seq<T, 9, 2, ci::Bidirectional<ci::GRU<9, ci::N
     ci::Bidirectional<ci::LSTM<3>>, ci::LastStep>;
 template <class T> using odd_c = ci::Sequential<ci::Input<ci::Shape<3, 11>, T>,
     ci::Conv1D<5, ci::Kernel<4>, ci::Dilation<3>, ci::Causal>, ci::Transpose, ci::LSTM<33>, ci::Transpose>;
+// Cells the kernel pipelines (kernels::recurrent_pipelined), at odd sizes whose last vector
+// of units is partly padding: GRU 53 (float and double), LSTM 27 (float only), LSTM 33 above.
+template <class T> using odd_d = seq<T, 6, 4, ci::GRU<53>, ci::LSTM<27>, ci::Dense<2>>;
 
 // The type-level facts.
 static_assert(std::is_same_v<ci::output_shape_t<lstm_bidir<float>>, ci::Shape<18, 16>>);
 static_assert(std::is_same_v<ci::output_shape_t<lstm_last_step<float>>, ci::Shape<4>>);
 static_assert(std::is_same_v<ci::output_shape_t<amp_conv_gru<float>>, ci::Shape<64, 1>>);
 static_assert(std::is_same_v<ci::output_shape_t<odd_c<float>>, ci::Shape<33, 11>>);
+// Which cells run pipelined: float from about 25 (LSTM) or 20 (GRU) units, double from 63 or 50.
+static_assert(ci::kernels::recurrent_pipelined<float>(4, 27) && !ci::kernels::recurrent_pipelined<float>(4, 24));
+static_assert(ci::kernels::recurrent_pipelined<float>(3, 24) && !ci::kernels::recurrent_pipelined<float>(3, 16));
+static_assert(ci::kernels::recurrent_pipelined<double>(4, 64) && !ci::kernels::recurrent_pipelined<double>(4, 32));
+static_assert(ci::kernels::recurrent_pipelined<double>(3, 53) && !ci::kernels::recurrent_pipelined<double>(3, 32));
 // PyTorch's parameter counts: 4H(F + H) + 8H for LSTM, 3H(F + H) + 6H for GRU, per direction.
 static_assert(ci::param_count_v<lstm_h16_f5<float>> == 4 * 16 * (5 + 16) + 8 * 16);
 static_assert(ci::param_count_v<gru_nobias<float>> == 3 * 10 * (6 + 10));
@@ -126,6 +134,8 @@ void cases() {
   check_against_reference<odd_b<double>>("odd_b", f64);
   check_against_reference<odd_c<float>>("odd_c", f32);
   check_against_reference<odd_c<double>>("odd_c", f64);
+  check_against_reference<odd_d<float>>("odd_d", f32);
+  check_against_reference<odd_d<double>>("odd_d", f64);
 }
 
 }  // namespace ctinfer_test::recurrent::HWY_NAMESPACE

@@ -266,7 +266,7 @@ class Model {
     constexpr std::size_t H = Cell::hidden, F = In::last, G = Cell::gates, GH = G * H;
     constexpr kernels::recurrent_layout l = kernels::recurrent_packing<element_type>(G, H, F);
     kernels::pack_dense_weight(p.weight_ih.data(), GH, F, out + l.w_ih);
-    kernels::pack_dense_weight(p.weight_hh.data(), GH, H, out + l.w_hh);
+    kernels::pack_recurrent_hidden_weight(p.weight_hh.data(), G, H, out + l.w_hh);
     for (std::size_t o = 0; o < GH; ++o) {
       // LSTM: every bias joins the input product; GRU: all but b_hn (scaled by the reset gate).
       const bool apart = Cell::cell == rnn_cell::gru && o >= 2 * H;
