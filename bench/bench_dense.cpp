@@ -352,40 +352,6 @@ void add_case(const case_info& c, const std::vector<int>& widths, unsigned seed)
   });
 }
 
-// ------------------------------------------------------------------------------------------
-// Calibration, measured in the same run (interleaved with the cases above): the machine is
-// shared and its clock varies, so the given limits (117 GFLOP/s, 117 GB/s from L2) are
-// compared with what one core reaches right now.
-
-namespace hn = hwy::HWY_NAMESPACE;
-
-// Read bandwidth over a buffer of `bytes` (256 KiB: the size of case a's weights, in L2),
-// read in order with 8 independent sums.
-void calib_read(benchmark::State& state, std::size_t bytes) {
-  const hn::ScalableTag<float> d;
-  using V = hn::Vec<decltype(d)>;
-  const std::size_t n = bytes / sizeof(float), L = hn::Lanes(d);
-  auto* buf = static_cast<float*>(std::aligned_alloc(64, bytes));
-  for (std::size_t i = 0; i < n; ++i) buf[i] = 1e-3f;
-  V a0 = hn::Zero(d), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-  for (auto _ : state) {
-    for (std::size_t i = 0; i < n; i += 8 * L) {
-      a0 = hn::Add(a0, hn::Load(d, buf + i)), a1 = hn::Add(a1, hn::Load(d, buf + i + L));
-      a2 = hn::Add(a2, hn::Load(d, buf + i + 2 * L)), a3 = hn::Add(a3, hn::Load(d, buf + i + 3 * L));
-      a4 = hn::Add(a4, hn::Load(d, buf + i + 4 * L)), a5 = hn::Add(a5, hn::Load(d, buf + i + 5 * L));
-      a6 = hn::Add(a6, hn::Load(d, buf + i + 6 * L)), a7 = hn::Add(a7, hn::Load(d, buf + i + 7 * L));
-    }
-    benchmark::DoNotOptimize(a0), benchmark::DoNotOptimize(a1), benchmark::DoNotOptimize(a2);
-    benchmark::DoNotOptimize(a3), benchmark::DoNotOptimize(a4), benchmark::DoNotOptimize(a5);
-    benchmark::DoNotOptimize(a6), benchmark::DoNotOptimize(a7);
-  }
-  state.counters["bytes_per_s"] =
-      benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["flop_per_inference"] = 0;
-  state.counters["weight_bytes"] = static_cast<double>(bytes);
-  std::free(buf);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -402,8 +368,11 @@ int main(int argc, char** argv) {
       {"mlp4x128_seq64", 64 * 4 * 2.0 * 128 * 128, 4 * 128.0 * 128 * sizeof(float)},
       {128, 128, 128, 128, 128}, 4);
 
+  // Calibration, interleaved with the cases: the machine is shared and its clock varies, so
+  // the given limits (117 GFLOP/s, 117 GB/s from L2) are compared with what one core reaches
+  // during this run.
   benchmark::RegisterBenchmark("calib/fma_peak_f32", ctinfer_bench::calib_fma_peak);
-  benchmark::RegisterBenchmark("calib/read_256KiB", [](benchmark::State& s) { calib_read(s, 256 << 10); });
+  benchmark::RegisterBenchmark("calib/read_256KiB", [](benchmark::State& s) { ctinfer_bench::calib_read(s, 256 << 10); });
 
   benchmark::AddCustomContext("ctinfer_simd_target", hwy::TargetName(HWY_STATIC_TARGET));
   benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +

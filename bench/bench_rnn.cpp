@@ -10,6 +10,8 @@
 // Each benchmark iteration streams a block of 64 frames one step at a time (ctinfer: 64
 // calls of step(); the peers loop inside their own process(), so they pay no call per step).
 // Counters: ns_per_step; report.py --rnn turns them into ratios and real-time factors at 48 kHz.
+// calib/read_128KiB, interleaved with the cases, is the read bandwidth from L2 during this run:
+// the bound the 64-unit cells, whose hidden weights exceed L1, are compared with.
 // Every ctinfer net is checked against the Eigen peer on 512 frames before timing.
 #include <algorithm>
 #include <cmath>
@@ -24,6 +26,7 @@
 
 #include <ctinfer/ctinfer.hpp>
 
+#include "calibration.hpp"
 #include "peers/rnn_peers.hpp"
 
 namespace ci = ctinfer;
@@ -151,6 +154,7 @@ int main(int argc, char** argv) {
   add_wavenet<float, 16>("f32");
   add_wavenet<double, 8>("f64");
   add_wavenet<double, 16>("f64");
+  benchmark::RegisterBenchmark("calib/read_128KiB", [](benchmark::State& s) { ctinfer_bench::calib_read(s, 128 << 10); });
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

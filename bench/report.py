@@ -334,6 +334,25 @@ def rnn_tables(path, time_key):
         out.append(f"| {net} | {typ} | {cell('ctinfer')} | {cell('eigen')} | {cell('libtorch')} | {ratio('eigen')} | "
                    f"{ratio('libtorch')} | {rtf:.0f} | {cvs} |")
     out.append("")
+    # Cells whose hidden weights exceed L1: against the time to read those weights once from L2
+    # at the rate calib/read_128KiB measured in the same run.
+    read = med.get("calib/read_128KiB")
+    big = [c for c in sorted(cases, key=order) if c[0].split("_")[0] in ("lstm", "gru") and int(c[0].rsplit("_", 1)[1]) >= 64]
+    if read and big:
+        rate = read["bytes_per_s"]
+        out.append(f"L2 bound: the hidden weights (gates x H x H values) read once at {rate / 1e9:.1f} GB/s "
+                   "(calib/read_128KiB, median, same run); time / bound: 1 is the bound, below 1 means part of the "
+                   "weights stayed in L1.\n")
+        out.append("| net | type | hidden weights | L2 bound | ctinfer | time / bound |")
+        out.append("|---|---|---|---|---|---|")
+        for net, typ in big:
+            kind, size = net.rsplit("_", 1)
+            h = int(size)
+            weight_bytes = (4 if kind == "lstm" else 3) * h * h * (4 if typ == "f32" else 8)
+            bound = weight_bytes / rate * 1e9
+            t = med[f"{net}/{typ}/ctinfer"]["ns_per_step"]
+            out.append(f"| {net} | {typ} | {weight_bytes // 1024} KiB | {bound:.0f} ns | {t:.0f} ns | {t / bound:.2f} |")
+        out.append("")
     return "\n".join(out)
 
 
