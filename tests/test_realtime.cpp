@@ -51,12 +51,13 @@ extern "C" int __cxa_guard_acquire(long long* g) {
 
 namespace ci = ctinfer;
 // An amp-style net (causal dilated convolutions, a gated residual block, a GRU, a Dense) and
-// a stacked LSTM.
+// a stacked LSTM (its first layer large enough to run pipelined, kernels::recurrent_pipelined).
 using Amp = ci::Sequential<ci::Input<ci::Shape<1, 256>>, ci::Conv1D<8, ci::Kernel<3>, ci::Causal>, ci::Tanh,
                            ci::Residual<ci::Sequential<ci::Conv1D<16, ci::Kernel<2>, ci::Dilation<8>, ci::Causal>,
                                                        ci::GatedTanh, ci::Conv1D<8, ci::Kernel<1>>>>,
                            ci::Transpose, ci::GRU<16>, ci::Dense<1>>;
-using Lstm = ci::Sequential<ci::Input<ci::Shape<256, 2>>, ci::LSTM<24, ci::InitialState>, ci::LSTM<8>, ci::Dense<2>>;
+using Lstm = ci::Sequential<ci::Input<ci::Shape<256, 2>>, ci::LSTM<32, ci::InitialState>, ci::LSTM<8>, ci::Dense<2>>;
+static_assert(ci::kernels::recurrent_pipelined<float>(4, 32));
 
 static_assert(noexcept(std::declval<const ci::Model<Amp>&>().step(std::declval<ci::State<Amp>&>(),
                                                                   std::declval<std::span<const float, 1>>(), std::declval<std::span<float, 1>>())));

@@ -35,8 +35,10 @@ template <class T> using odd_b = seq<T, 9, 2, ci::Bidirectional<ci::GRU<9, ci::N
 template <class T> using odd_c = ci::Sequential<ci::Input<ci::Shape<3, 11>, T>,
     ci::Conv1D<5, ci::Kernel<4>, ci::Dilation<3>, ci::Causal>, ci::Transpose, ci::LSTM<33>, ci::Transpose>;
 // Cells the kernel pipelines (kernels::recurrent_pipelined), at odd sizes whose last vector
-// of units is partly padding: GRU 53 (float and double), LSTM 27 (float only), LSTM 33 above.
-template <class T> using odd_d = seq<T, 6, 4, ci::GRU<53>, ci::LSTM<27>, ci::Dense<2>>;
+// of units is partly padding: GRU 53 with initial state (float and double), a Bidirectional
+// LSTM 27 without bias (float only), LSTM 33 above.
+template <class T> using odd_d = seq<T, 6, 4, ci::GRU<53, ci::InitialState>,
+    ci::Bidirectional<ci::LSTM<27, ci::NoBias>>, ci::Dense<2>>;
 
 // The type-level facts.
 static_assert(std::is_same_v<ci::output_shape_t<lstm_bidir<float>>, ci::Shape<18, 16>>);
