@@ -70,22 +70,23 @@ inline constexpr std::size_t l1_resident_bytes = 16 * 1024;
 
 // One direction of an LSTM (gates = 4) or GRU (gates = 3) with H hidden units and F input
 // features, packed: the input weights as a Dense weight (gates*H, F) and their bias, the
-// hidden weights (pack_recurrent_hidden_weight) and their bias, then the
-// initial h and c. Biases keep PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n). The
-// input bias holds every bias the input product can take (LSTM: b_ih + b_hh; GRU: b_ih, plus
-// b_hh for r and z); the hidden bias only what must stay apart (GRU: b_hn, scaled by the
-// reset gate).
+// hidden weights (pack_recurrent_hidden_weight) and their bias, then the initial h and c.
+// Biases keep PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n). The input bias holds every
+// bias the input product can take (LSTM: b_ih + b_hh; GRU: b_ih, plus b_hh for r and z); the
+// hidden bias only what must stay apart (GRU: b_hn, scaled by the reset gate).
 struct recurrent_layout {
   std::size_t w_ih = 0, bias_x = 0, w_hh = 0, bias_h = 0, h0 = 0, c0 = 0, size = 0;
 };
 
 // Whether the recurrent kernel pipelines a cell's vectors of units (kernels/recurrent-inl.h):
 // when one vector's hidden product (gates * H FMAs) takes at least as long as its gate
-// functions (LSTM 5, GRU 3 per vector; about 20 operations each in float, 50 in double), the
-// next vector's product hides them. Below that, the whole product first and then every
-// cell at once is faster (measured on AVX-512: pipelined LSTM 64 double 1400 -> 1230 ns per
-// step, LSTM 32 float 140 -> 130; but LSTM 32 double 371-380 -> 414, GRU 16 float 59-61 ->
-// 61-64). The hidden weight's packing follows.
+// functions (LSTM 5, GRU 3 per vector), the next vector's product hides them. Below that,
+// the whole product first and then every cell at once is faster. A gate function counts as
+// 20 operations in float and 50 in double (the exp-based functions with a slow division),
+// weights that put the threshold where the measurements did (AVX-512, per step: pipelined
+// LSTM 64 double 1400 -> 1190 ns, LSTM 32 float 140 -> 128; but LSTM 32 double 371-380 ->
+// 414, GRU 32 double 253-285 -> 292-321, GRU 16 float 59-61 -> 61-64). The hidden weight's
+// packing follows.
 template <class T>
 constexpr bool recurrent_pipelined(std::size_t gates, std::size_t hidden) {
   const std::size_t functions = gates == 4 ? 5 : 3, operations = sizeof(T) == 4 ? 20 : 50;
