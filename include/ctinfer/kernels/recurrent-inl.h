@@ -125,16 +125,18 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
   // function, so the two overlap (the products' loads keep streaming while the functions use
   // the arithmetic ports) instead of the functions filling the scheduler while the next
   // weights wait. The new h goes to h_next until every vector has read the old one.
-  if constexpr (pipelined) {
-    using V = hn::Vec<decltype(d)>;
-    // One part of the next product before each gate function: k bounds, even inside.
-    constexpr std::size_t parts = lstm ? 5 : 3;
-    auto part = [](std::size_t q) { return q == parts ? H : H * q / parts / 2 * 2; };
-    for (std::size_t s = 0; s < time; ++s) {
-      const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
-      const T* HWY_RESTRICT pt = pre + t * GH;
-      T* HWY_RESTRICT yt = y + t * st.rnn.y_stride + st.rnn.y_offset;
-      const bool backward = alternate && ((first + s) & 1) != 0;
+  // Not pipelined: the whole hidden product first (a GEMV on weights packed as a Dense), then
+  // the cells.
+  for (std::size_t s = 0; s < time; ++s) {
+    const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
+    const T* HWY_RESTRICT pt = pre + t * GH;
+    T* HWY_RESTRICT yt = y + t * st.rnn.y_stride + st.rnn.y_offset;
+    const bool backward = alternate && ((first + s) & 1) != 0;
+    if constexpr (pipelined) {
+      using V = hn::Vec<decltype(d)>;
+      // One part of the next product before each gate function: k bounds, even inside.
+      constexpr std::size_t parts = lstm ? 5 : 3;
+      auto part = [](std::size_t q) { return q == parts ? H : H * q / parts / 2 * 2; };
       auto unit = [&](std::size_t n) { return (backward ? vectors - 1 - n : n) * L; };
       auto weights = [&](std::size_t j) { return layer + l.w_hh + (j / P) * G * H * P + j % P; };
       V a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
@@ -179,76 +181,67 @@ HWY_NOINLINE void recurrent(const T* HWY_RESTRICT layer, const T* HWY_RESTRICT x
         store_output(hv, yt, j);
       }
       for (std::size_t j = 0; j < H; j += L) hn::StoreU(hn::LoadU(d, h_next + j), d, h + j);
-    }
-  } else {
-    // The whole hidden product first (a GEMV on weights packed as a Dense), then the cells.
-    for (std::size_t s = 0; s < time; ++s) {
-      const std::size_t t = st.rnn.reverse ? time - 1 - s : s;
-      const T* HWY_RESTRICT pt = pre + t * GH;
-      T* HWY_RESTRICT yt = y + t * st.rnn.y_stride + st.rnn.y_offset;
-      const bool backward = alternate && ((first + s) & 1) != 0;
-      if constexpr (lstm) {
-        // hidden = h W_hh^T + pre[t]: the four gates' pre-activations.
-        gemv<H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden,
-                                                                   layer, pt, backward);
-        if (two_phase) {
-          // First pass: i, f, g, c and o (o waits in its gate row); second: h = o tanh(c).
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
-            const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
-            const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
-            hn::StoreU(hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g)), d, c + j);
-            hn::StoreU(math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j)), d, hidden + 3 * H + j);
-          }
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto hv = hn::Mul(hn::LoadU(d, hidden + 3 * H + j), math::GateTanh(d, hn::LoadU(d, c + j)));
-            hn::StoreU(hv, d, h + j);
-            store_output(hv, yt, j);
-          }
-        } else {
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
-            const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
-            const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
-            const auto o = math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j));
-            const auto cn = hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g));
-            const auto hv = hn::Mul(o, math::GateTanh(d, cn));
-            hn::StoreU(cn, d, c + j);
-            hn::StoreU(hv, d, h + j);
-            store_output(hv, yt, j);
-          }
+    } else if constexpr (lstm) {
+      // hidden = h W_hh^T + pre[t]: the four gates' pre-activations.
+      gemv<H, GH, false, kernels::epilogue<kernels::add_tensor>>(layer + l.w_hh, static_cast<const T*>(nullptr), h, hidden,
+                                                                 layer, pt, backward);
+      if (two_phase) {
+        // First pass: i, f, g, c and o (o waits in its gate row); second: h = o tanh(c).
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
+          const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
+          const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          hn::StoreU(hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g)), d, c + j);
+          hn::StoreU(math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j)), d, hidden + 3 * H + j);
+        }
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto hv = hn::Mul(hn::LoadU(d, hidden + 3 * H + j), math::GateTanh(d, hn::LoadU(d, c + j)));
+          hn::StoreU(hv, d, h + j);
+          store_output(hv, yt, j);
         }
       } else {
-        // hidden = h W_hh^T + (0, 0, b_hn): r and z join pre[t]; n's part is scaled by r.
-        gemv<H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer,
-                                               static_cast<const T*>(nullptr), backward);
-        if (two_phase) {
-          // First pass: r, z and n's argument (waiting in their gate rows); second: n and h.
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
-            hn::StoreU(math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j))), d,
-                       hidden + H + j);
-            hn::StoreU(hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)), d,
-                       hidden + 2 * H + j);
-          }
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto z = hn::LoadU(d, hidden + H + j);
-            const auto n = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
-            const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
-            hn::StoreU(hv, d, h + j);
-            store_output(hv, yt, j);
-          }
-        } else {
-          for (std::size_t j = 0; j < H; j += L) {
-            const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
-            const auto z = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
-            const auto n =
-                math::GateTanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
-            // h' = (1 - z) n + z h = n + z (h - n)
-            const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
-            hn::StoreU(hv, d, h + j);
-            store_output(hv, yt, j);
-          }
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto i = math::GateSigmoid(d, hn::LoadU(d, hidden + j));
+          const auto f = math::GateSigmoid(d, hn::LoadU(d, hidden + H + j));
+          const auto g = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          const auto o = math::GateSigmoid(d, hn::LoadU(d, hidden + 3 * H + j));
+          const auto cn = hn::MulAdd(f, hn::LoadU(d, c + j), hn::Mul(i, g));
+          const auto hv = hn::Mul(o, math::GateTanh(d, cn));
+          hn::StoreU(cn, d, c + j);
+          hn::StoreU(hv, d, h + j);
+          store_output(hv, yt, j);
+        }
+      }
+    } else {
+      // hidden = h W_hh^T + (0, 0, b_hn): r and z join pre[t]; n's part is scaled by r.
+      gemv<H, GH, true, kernels::epilogue<>>(layer + l.w_hh, layer + l.bias_h, h, hidden, layer,
+                                             static_cast<const T*>(nullptr), backward);
+      if (two_phase) {
+        // First pass: r, z and n's argument (waiting in their gate rows); second: n and h.
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
+          hn::StoreU(math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j))), d,
+                     hidden + H + j);
+          hn::StoreU(hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)), d,
+                     hidden + 2 * H + j);
+        }
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto z = hn::LoadU(d, hidden + H + j);
+          const auto n = math::GateTanh(d, hn::LoadU(d, hidden + 2 * H + j));
+          const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
+          hn::StoreU(hv, d, h + j);
+          store_output(hv, yt, j);
+        }
+      } else {
+        for (std::size_t j = 0; j < H; j += L) {
+          const auto r = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + j), hn::LoadU(d, hidden + j)));
+          const auto z = math::GateSigmoid(d, hn::Add(hn::LoadU(d, pt + H + j), hn::LoadU(d, hidden + H + j)));
+          const auto n =
+              math::GateTanh(d, hn::MulAdd(r, hn::LoadU(d, hidden + 2 * H + j), hn::LoadU(d, pt + 2 * H + j)));
+          // h' = (1 - z) n + z h = n + z (h - n)
+          const auto hv = hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n);
+          hn::StoreU(hv, d, h + j);
+          store_output(hv, yt, j);
         }
       }
     }
